@@ -1,0 +1,224 @@
+// config::Source: SCORELINE_* settings from the environment and a file, with
+// validating getters. The table of known settings lives here.
+#include "config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <string>
+
+namespace config {
+namespace {
+
+constexpr std::string_view kPrefix = "SCORELINE_";
+
+std::string trim(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string_view::npos) {
+        return {};
+    }
+    const auto e = s.find_last_not_of(" \t\r");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+void read_file(const std::string& path, std::map<std::string, std::string, std::less<>>& out) {
+    std::ifstream in(path);
+    if (!in) {
+        throw Error("SCORELINE_CONFIG_FILE: cannot read '" + path + "'");
+    }
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        std::string t = trim(line);
+        if (t.empty() || t.front() == '#') {
+            continue;
+        }
+        const auto eq = t.find('=');
+        if (eq == std::string::npos || !t.starts_with(kPrefix)) {
+            throw Error("SCORELINE_CONFIG_FILE: " + path + ":" + std::to_string(number) +
+                        ": expected SCORELINE_NAME=value");
+        }
+        std::string value = trim(std::string_view(t).substr(eq + 1));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+            value = value.substr(1, value.size() - 2);
+        }
+        out.emplace(trim(std::string_view(t).substr(0, eq)), std::move(value));
+    }
+}
+
+}  // namespace
+
+const std::vector<Setting>& known_settings() {
+    static const std::vector<Setting> settings = {
+        {"SCORELINE_CONFIG_FILE", "", "optional file of NAME=value lines; the environment wins"},
+        {"SCORELINE_DATABASE_URL", "", "libpq connection string or URI (required)"},
+        {"SCORELINE_LOG_LEVEL", "info", "debug | info | warn | error"},
+        {"SCORELINE_LISTEN", "unix:/tmp/scoreline-api.sock",
+         "FastCGI socket of scoreline-api: unix:/abs/path or 127.0.0.1:PORT"},
+        {"SCORELINE_SOCKET_MODE", "0660", "permissions of the unix socket, octal"},
+        {"SCORELINE_WORKERS", "2 per core", "number of worker processes, 1..256"},
+        {"SCORELINE_MAX_REQUESTS", "10000", "a worker is recycled after this many requests, 0 = never"},
+        {"SCORELINE_DRAIN_TIMEOUT_MS", "10000",
+         "on SIGTERM, how long workers may finish in-flight requests before SIGKILL"},
+        {"SCORELINE_RESPAWN_BACKOFF_MAX_MS", "30000",
+         "longest wait before respawning a worker that keeps crashing"},
+        {"SCORELINE_STATEMENT_TIMEOUT_MS", "5000", "statement_timeout of every API query"},
+        {"SCORELINE_DB_RETRY_ATTEMPTS", "3",
+         "attempts of a transaction on serialization failure or deadlock"},
+        {"SCORELINE_MAX_BODY_BYTES", "1048576", "largest request body scoreline-api reads"},
+        {"SCORELINE_MIGRATIONS_DIR", "the source tree's migrations/",
+         "where scoreline-migrate finds NNNN_name.up.sql files"},
+        {"SCORELINE_MIGRATE_LOCK_TIMEOUT_MS", "5000",
+         "lock_timeout set for each migration transaction"},
+        {"SCORELINE_MIGRATE_STATEMENT_TIMEOUT_MS", "0",
+         "statement_timeout set for each migration, 0 = none"},
+    };
+    return settings;
+}
+
+Source Source::load(char** environ) {
+    Source src;
+    std::map<std::string, std::string, std::less<>> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view kv(*e);
+        if (!kv.starts_with(kPrefix)) {
+            continue;
+        }
+        const auto eq = kv.find('=');
+        if (eq == std::string_view::npos) {
+            continue;
+        }
+        env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+    }
+    if (auto it = env.find("SCORELINE_CONFIG_FILE"); it != env.end() && !it->second.empty()) {
+        read_file(it->second, src.values_);
+    }
+    for (auto& [k, v] : env) {
+        src.values_[k] = v;  // the environment wins over the file
+    }
+    return src;
+}
+
+Source Source::from_map(std::map<std::string, std::string> values) {
+    Source src;
+    for (auto& [k, v] : values) {
+        src.values_.emplace(k, v);
+    }
+    return src;
+}
+
+std::optional<std::string> Source::find(std::string_view name) const {
+    auto it = values_.find(name);
+    if (it == values_.end() || it->second.empty()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::string Source::get_string(std::string_view name, std::string_view fallback) const {
+    auto v = find(name);
+    return v ? *v : std::string(fallback);
+}
+
+std::string Source::require_string(std::string_view name) const {
+    auto v = find(name);
+    if (!v) {
+        throw Error(std::string(name) + ": required, not set");
+    }
+    return *v;
+}
+
+std::int64_t Source::get_int(std::string_view name, std::int64_t fallback, std::int64_t min,
+                             std::int64_t max) const {
+    auto v = find(name);
+    if (!v) {
+        return fallback;
+    }
+    std::int64_t out = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+    if (ec != std::errc{} || p != v->data() + v->size() || out < min || out > max) {
+        throw Error(std::string(name) + ": must be an integer from " + std::to_string(min) +
+                    " to " + std::to_string(max) + ", got '" + *v + "'");
+    }
+    return out;
+}
+
+std::chrono::milliseconds Source::get_ms(std::string_view name, std::chrono::milliseconds fallback,
+                                         std::chrono::milliseconds min,
+                                         std::chrono::milliseconds max) const {
+    return std::chrono::milliseconds(get_int(name, fallback.count(), min.count(), max.count()));
+}
+
+bool Source::get_bool(std::string_view name, bool fallback) const {
+    auto v = find(name);
+    if (!v) {
+        return fallback;
+    }
+    if (*v == "1" || *v == "true" || *v == "yes" || *v == "on") {
+        return true;
+    }
+    if (*v == "0" || *v == "false" || *v == "no" || *v == "off") {
+        return false;
+    }
+    throw Error(std::string(name) + ": must be true or false, got '" + *v + "'");
+}
+
+std::string Source::get_enum(std::string_view name, std::string_view fallback,
+                             const std::vector<std::string_view>& allowed) const {
+    std::string v = get_string(name, fallback);
+    for (auto a : allowed) {
+        if (v == a) {
+            return v;
+        }
+    }
+    std::string list;
+    for (auto a : allowed) {
+        list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    throw Error(std::string(name) + ": must be one of " + list + ", got '" + v + "'");
+}
+
+std::vector<std::string> Source::unknown_names() const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : values_) {
+        bool known = false;
+        for (const auto& s : known_settings()) {
+            known = known || s.name == k;
+        }
+        if (!known) {
+            out.push_back(k);
+        }
+    }
+    return out;
+}
+
+ListenAddress parse_listen(std::string_view setting, std::string_view text) {
+    ListenAddress a;
+    const std::string allowed = ": must be unix:/absolute/path or HOST:PORT (port 1-65535), got '" +
+                                std::string(text) + "'";
+    if (text.starts_with("unix:")) {
+        a.kind = ListenAddress::Kind::kUnix;
+        a.path = std::string(text.substr(5));
+        // sockaddr_un.sun_path holds 108 bytes including the terminator.
+        if (a.path.empty() || a.path.front() != '/' || a.path.size() > 107) {
+            throw Error(std::string(setting) + allowed);
+        }
+        return a;
+    }
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+        throw Error(std::string(setting) + allowed);
+    }
+    a.kind = ListenAddress::Kind::kTcp;
+    a.host = std::string(text.substr(0, colon));
+    std::string_view port = text.substr(colon + 1);
+    unsigned value = 0;
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || p != port.data() + port.size() || value == 0 || value > 65535) {
+        throw Error(std::string(setting) + allowed);
+    }
+    a.port = static_cast<std::uint16_t>(value);
+    return a;
+}
+
+}  // namespace config

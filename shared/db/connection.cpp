@@ -1,0 +1,236 @@
+// libpq wrapper: connect with keepalives and a statement timeout, prepare named
+// statements once per connection, and turn server errors into error.hpp types.
+#include "db/connection.hpp"
+
+#include <cstdlib>
+#include <utility>
+
+namespace db {
+namespace {
+
+std::string trimmed_message(const char* msg) {
+    std::string s = msg ? msg : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
+        s.pop_back();
+    }
+    return s;
+}
+
+}  // namespace
+
+PGconn* Connection::connect(const ConnectionOptions& options) {
+    const std::string timeout_ms = std::to_string(options.statement_timeout.count());
+    const std::string connect_timeout = std::to_string(options.connect_timeout.count());
+    const std::string pg_options = "-c statement_timeout=" + timeout_ms;
+    // Keywords given after dbname override what the URL says, so the URL can
+    // carry host, user and database while we fix the session settings.
+    const char* keys[] = {"dbname",   "application_name",    "connect_timeout",
+                          "options",  "keepalives",          "keepalives_idle",
+                          "keepalives_interval", "keepalives_count", nullptr};
+    const char* values[] = {options.url.c_str(),
+                            options.application_name.c_str(),
+                            connect_timeout.c_str(),
+                            pg_options.c_str(),
+                            "1",
+                            "30",
+                            "10",
+                            "3",
+                            nullptr};
+    PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (conn == nullptr) {
+        throw ConnectionLost("out of memory creating a connection", "");
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string msg = trimmed_message(PQerrorMessage(conn));
+        PQfinish(conn);
+        throw ConnectionLost("could not connect to the database: " + msg, "08001");
+    }
+    // Server NOTICEs (e.g. "already exists, skipping") are not ours to print:
+    // they would break the one-JSON-object-per-line logs.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    return conn;
+}
+
+Connection Connection::open(ConnectionOptions options) {
+    PGconn* conn = connect(options);
+    return Connection(std::move(options), conn);
+}
+
+Connection::Connection(ConnectionOptions options, PGconn* conn) noexcept
+    : options_(std::move(options)), conn_(conn) {}
+
+Connection::Connection(Connection&& other) noexcept
+    : options_(std::move(other.options_)),
+      conn_(std::exchange(other.conn_, nullptr)),
+      prepared_(std::move(other.prepared_)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+    if (this != &other) {
+        if (conn_) {
+            PQfinish(conn_);
+        }
+        options_ = std::move(other.options_);
+        conn_ = std::exchange(other.conn_, nullptr);
+        prepared_ = std::move(other.prepared_);
+    }
+    return *this;
+}
+
+Connection::~Connection() {
+    if (conn_) {
+        PQfinish(conn_);
+    }
+}
+
+bool Connection::ok() const noexcept { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+
+int Connection::backend_pid() const noexcept { return conn_ ? PQbackendPID(conn_) : 0; }
+
+void Connection::reconnect() {
+    PGconn* fresh = connect(options_);
+    if (conn_) {
+        PQfinish(conn_);
+    }
+    conn_ = fresh;
+    prepared_.clear();
+}
+
+void Connection::throw_error(PGresult* res) {
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string sqlstate = state ? state : "";
+    std::string message =
+        trimmed_message(res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
+    if (message.empty()) {
+        message = trimmed_message(PQerrorMessage(conn_));
+    }
+    QueryError::Details details;
+    if (res) {
+        if (const char* c = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)) {
+            details.constraint = c;
+        }
+        if (const char* d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) {
+            details.detail = d;
+        }
+        if (const char* p = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION)) {
+            details.position = std::atoi(p);
+        }
+        PQclear(res);
+    }
+    // A result without SQLSTATE while the socket is down is a lost connection.
+    if (sqlstate.empty() && PQstatus(conn_) != CONNECTION_OK) {
+        throw ConnectionLost(message, sqlstate);
+    }
+    switch (classify_sqlstate(sqlstate)) {
+        case ErrorClass::kConnection:
+            throw ConnectionLost(message, sqlstate);
+        case ErrorClass::kRetryable:
+            throw RetryableError(message, sqlstate);
+        case ErrorClass::kUnique:
+            throw UniqueViolation(message, sqlstate, std::move(details));
+        case ErrorClass::kForeignKey:
+            throw ForeignKeyViolation(message, sqlstate, std::move(details));
+        case ErrorClass::kTimeout:
+            throw Timeout(message, sqlstate, std::move(details));
+        case ErrorClass::kOther:
+            break;
+    }
+    throw QueryError(message, sqlstate, std::move(details));
+}
+
+Result Connection::check(PGresult* res) {
+    if (res == nullptr) {
+        throw_error(nullptr);
+    }
+    switch (PQresultStatus(res)) {
+        case PGRES_COMMAND_OK:
+        case PGRES_TUPLES_OK:
+        case PGRES_EMPTY_QUERY:
+            return Result(res);
+        default:
+            throw_error(res);
+    }
+}
+
+void Connection::prepare(const Statement& stmt) {
+    std::string name(stmt.name);
+    if (prepared_.contains(name)) {
+        return;
+    }
+    std::string sql(stmt.sql);
+    Result r = check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    prepared_.insert(std::move(name));
+}
+
+Result Connection::exec_params(const Statement& stmt, const Param* params, int count) {
+    if (conn_ == nullptr) {
+        throw ConnectionLost("no database connection", "");
+    }
+    prepare(stmt);
+    std::vector<const char*> values;
+    values.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        values.push_back(params[i].c_str());
+    }
+    const std::string name(stmt.name);
+    return check(
+        PQexecPrepared(conn_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+}
+
+Result Connection::exec_script(std::string_view sql) {
+    if (conn_ == nullptr) {
+        throw ConnectionLost("no database connection", "");
+    }
+    const std::string text(sql);
+    return check(PQexec(conn_, text.c_str()));
+}
+
+long Result::affected() const {
+    const char* n = res_ ? PQcmdTuples(res_) : nullptr;
+    return (n && *n) ? std::atol(n) : 0;
+}
+
+bool Result::is_null(int row, int col) const {
+    if (row < 0 || row >= rows() || col < 0 || col >= columns()) {
+        throw std::out_of_range("db::Result: no cell at " + std::to_string(row) + "," +
+                                std::to_string(col));
+    }
+    return PQgetisnull(res_, row, col) != 0;
+}
+
+std::string_view Result::text(int row, int col) const {
+    if (is_null(row, col)) {
+        return {};
+    }
+    return {PQgetvalue(res_, row, col), static_cast<std::size_t>(PQgetlength(res_, row, col))};
+}
+
+Tx::Tx(Connection& conn, Isolation isolation) : conn_(conn) {
+    switch (isolation) {
+        case Isolation::kReadCommitted:
+            conn_.exec_script("BEGIN");
+            break;
+        case Isolation::kRepeatableRead:
+            conn_.exec_script("BEGIN ISOLATION LEVEL REPEATABLE READ");
+            break;
+        case Isolation::kSerializable:
+            conn_.exec_script("BEGIN ISOLATION LEVEL SERIALIZABLE");
+            break;
+    }
+}
+
+Tx::~Tx() {
+    if (!done_ && conn_.ok()) {
+        try {
+            conn_.exec_script("ROLLBACK");
+        } catch (...) {
+            // The connection is broken; the server rolls back on its own.
+        }
+    }
+}
+
+void Tx::commit() {
+    done_ = true;
+    conn_.exec_script("COMMIT");
+}
+
+}  // namespace db

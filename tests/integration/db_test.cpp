@@ -1,0 +1,130 @@
+// The libpq wrapper against a real PostgreSQL: parameters, NULLs, rollback by
+// RAII, error classes by SQLSTATE, statement timeout, retry of serialization
+// failures, and reconnect after the server restarted.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "db/connection.hpp"
+#include "postgres.hpp"
+
+namespace {
+
+class DbTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        pg_ = new harness::TempPostgres();
+        url_ = pg_->create_database("dbtest");
+    }
+    static void TearDownTestSuite() {
+        delete pg_;
+        pg_ = nullptr;
+    }
+    db::Connection connect(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+        return db::Connection::open({url_, "db-test", timeout});
+    }
+    static harness::TempPostgres* pg_;
+    static std::string url_;
+};
+harness::TempPostgres* DbTest::pg_ = nullptr;
+std::string DbTest::url_;
+
+constexpr db::Statement kEcho{"echo", "SELECT $1::text, $2::bigint, $3::boolean"};
+constexpr db::Statement kCreate{"create_t",
+                                "CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, v text)"};
+constexpr db::Statement kInsert{"insert_t", "INSERT INTO t (id, v) VALUES ($1, $2)"};
+constexpr db::Statement kCount{"count_t", "SELECT count(*) FROM t WHERE id = $1"};
+constexpr db::Statement kSleep{"sleep", "SELECT pg_sleep($1)"};
+constexpr db::Statement kAppName{"app_name", "SELECT current_setting('application_name')"};
+
+TEST_F(DbTest, ParametersAndNulls) {
+    auto conn = connect();
+    std::optional<std::int64_t> none;
+    auto r = conn.exec(kEcho, "it's \"quoted\"; DROP TABLE x", none, true);
+    EXPECT_EQ(r.get<std::string>(0, 0), "it's \"quoted\"; DROP TABLE x");
+    EXPECT_FALSE(r.get_opt<std::int64_t>(0, 1).has_value());
+    EXPECT_TRUE(r.get<bool>(0, 2));
+    EXPECT_THROW((void)r.get<std::int64_t>(0, 1), std::runtime_error);
+    EXPECT_EQ(conn.exec(kAppName).get<std::string>(0, 0), "db-test");
+}
+
+TEST_F(DbTest, TxRollsBackUnlessCommitted) {
+    auto conn = connect();
+    (void)conn.exec(kCreate);
+    {
+        db::Tx tx(conn);
+        (void)tx.exec(kInsert, 1, "rolled back");
+    }
+    EXPECT_EQ(conn.exec(kCount, 1).get<int>(0, 0), 0);
+    {
+        db::Tx tx(conn);
+        (void)tx.exec(kInsert, 1, "kept");
+        tx.commit();
+    }
+    EXPECT_EQ(conn.exec(kCount, 1).get<int>(0, 0), 1);
+}
+
+TEST_F(DbTest, UniqueViolationCarriesConstraint) {
+    auto conn = connect();
+    (void)conn.exec(kCreate);
+    (void)conn.exec(kInsert, 2, "a");
+    try {
+        (void)conn.exec(kInsert, 2, "b");
+        FAIL();
+    } catch (const db::UniqueViolation& e) {
+        EXPECT_EQ(e.sqlstate(), "23505");
+        EXPECT_EQ(e.constraint(), "t_pkey");
+    }
+}
+
+TEST_F(DbTest, StatementTimeoutIsClassified) {
+    auto conn = connect(std::chrono::milliseconds(100));
+    EXPECT_THROW((void)conn.exec(kSleep, 2.0), db::Timeout);
+    // The connection stays usable after a timeout.
+    EXPECT_EQ(conn.exec(kEcho, "x", 1, false).get<std::string>(0, 0), "x");
+}
+
+TEST_F(DbTest, SerializationFailureIsRetried) {
+    auto a = connect();
+    auto b = connect();
+    (void)a.exec_script("CREATE TABLE IF NOT EXISTS counter (id int PRIMARY KEY, n int)");
+    (void)a.exec_script("INSERT INTO counter VALUES (1, 0) ON CONFLICT DO NOTHING");
+    constexpr db::Statement kRead{"read_counter", "SELECT n FROM counter WHERE id = 1"};
+    constexpr db::Statement kBump{"bump_counter", "UPDATE counter SET n = $1 WHERE id = 1"};
+    int attempts = 0;
+    db::with_retry(
+        a, 3,
+        [&](db::Tx& tx) {
+            ++attempts;
+            const int n = tx.exec(kRead).get<int>(0, 0);
+            if (attempts == 1) {
+                // A concurrent writer commits between our read and our write.
+                db::with_retry(b, 1, [&](db::Tx& other) { (void)other.exec(kBump, n + 100); });
+            }
+            (void)tx.exec(kBump, n + 1);
+        },
+        db::Isolation::kRepeatableRead);
+    EXPECT_EQ(attempts, 2);
+    EXPECT_EQ(a.exec(kRead).get<int>(0, 0), 101);
+}
+
+TEST_F(DbTest, LostConnectionIsClassifiedAndReconnectWorks) {
+    auto conn = connect();
+    const int pid = conn.backend_pid();
+    auto killer = connect();
+    constexpr db::Statement kTerminate{"terminate", "SELECT pg_terminate_backend($1)"};
+    (void)killer.exec(kTerminate, pid);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_THROW((void)conn.exec(kEcho, "x", 1, true), db::ConnectionLost);
+    conn.reconnect();
+    EXPECT_NE(conn.backend_pid(), pid);
+    // Statements are prepared again on the new connection.
+    EXPECT_EQ(conn.exec(kEcho, "y", 2, true).get<std::string>(0, 0), "y");
+}
+
+TEST_F(DbTest, ConnectFailureIsConnectionLost) {
+    EXPECT_THROW((void)db::Connection::open({"postgresql://scoreline@127.0.0.1:1/none", "t"}),
+                 db::ConnectionLost);
+}
+
+}  // namespace
