@@ -1,0 +1,30 @@
+// api::ApiConfig: the settings scoreline-api reads, validated at start.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "config.hpp"
+#include "db/connection.hpp"
+#include "http/json_body.hpp"
+#include "log.hpp"
+
+namespace api {
+
+struct ApiConfig {
+    config::ListenAddress listen;
+    unsigned socket_mode = 0660;
+    int workers = 2;
+    long max_requests = 10000;
+    std::chrono::milliseconds drain_timeout{10000};
+    std::chrono::milliseconds respawn_backoff_max{30000};
+    int db_retry_attempts = 3;
+    db::ConnectionOptions database;
+    http::BodyLimits body_limits;
+    slog::Level log_level = slog::Level::kInfo;
+};
+
+// Reads and validates every setting; throws config::Error on the first bad one.
+[[nodiscard]] ApiConfig load_api_config(const config::Source& src);
+
+}  // namespace api

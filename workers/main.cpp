@@ -1,0 +1,62 @@
+// scoreline-api: entry point. `scoreline-api` (or `scoreline-api serve`) runs
+// the master and its workers; `--version` prints the version. Settings come
+// from SCORELINE_* variables (docs/configuration.md).
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "api_config.hpp"
+#include "log.hpp"
+#include "master.hpp"
+#include "routes.hpp"
+#include "version.hpp"
+
+extern char** environ;
+
+namespace {
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: scoreline-api [serve]\n"
+                 "       scoreline-api --version\n"
+                 "settings: SCORELINE_* environment variables, see docs/configuration.md\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc > 1 && (std::strcmp(argv[1], "--version") == 0)) {
+        std::printf("scoreline-api %s (schema %lld)\n", api::kVersion,
+                    static_cast<long long>(api::kExpectedSchema));
+        return 0;
+    }
+    if (argc > 2 || (argc == 2 && std::strcmp(argv[1], "serve") != 0)) {
+        return usage();
+    }
+    slog::init("scoreline-api", slog::Level::kInfo);
+    if (sodium_init() < 0) {
+        slog::error("sodium_init_failed");
+        return 1;
+    }
+    try {
+        auto source = config::Source::load(environ);
+        for (const auto& name : source.unknown_names()) {
+            slog::warn("unknown_setting", {{"name", name}});
+        }
+        const api::ApiConfig cfg = api::load_api_config(source);
+        slog::set_level(cfg.log_level);
+        const api::Router router = api::build_router();
+        api::Master master(cfg, router);
+        return master.run();
+    } catch (const config::Error& e) {
+        slog::error("config_invalid", {{"error", e.what()}});
+        std::fprintf(stderr, "scoreline-api: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        slog::error("startup_failed", {{"error", e.what()}});
+        return 1;
+    }
+}

@@ -1,0 +1,51 @@
+// api::Master: the supervisor process of scoreline-api, in the manner of
+// php-fpm. Opens the FastCGI socket, forks the workers and keeps their number:
+// respawns a worker that dies (with exponential backoff while workers crash in
+// a loop), replaces workers recycled after max_requests, drains on SIGTERM or
+// SIGINT, and replaces every worker on SIGHUP without refusing a request.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <vector>
+
+#include "api_config.hpp"
+#include "router.hpp"
+
+namespace api {
+
+class Master {
+public:
+    Master(const ApiConfig& config, const Router& router);
+    // Runs until drained after SIGTERM/SIGINT; returns the exit code.
+    [[nodiscard]] int run();
+
+private:
+    using Clock = std::chrono::steady_clock;
+    struct Slot {
+        pid_t pid = 0;
+        Clock::time_point started;
+        bool retiring = false;  // replaced by SIGHUP: do not respawn
+    };
+
+    void open_socket();
+    void spawn_worker();
+    void reap_children();
+    void rolling_restart();
+    void begin_shutdown();
+    void maybe_respawn();
+    [[nodiscard]] int live_workers() const;
+
+    const ApiConfig& config_;
+    const Router& router_;
+    int listen_fd_ = -1;
+    std::vector<Slot> slots_;
+    int missing_ = 0;             // workers to start when the backoff allows
+    int crash_streak_ = 0;        // consecutive early crashes
+    Clock::time_point next_spawn_at_{};
+    bool shutting_down_ = false;
+    Clock::time_point drain_deadline_{};
+};
+
+}  // namespace api

@@ -1,0 +1,39 @@
+// api::Router: method + path-pattern matching with `{name}` parameters.
+// A path no route matches answers 404; a path that matches only under other
+// methods answers 405 with Allow. Both as problem+json, via http::Problem.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "context.hpp"
+#include "http/message.hpp"
+
+namespace api {
+
+using Handler = std::function<http::Response(Context&)>;
+
+class Router {
+public:
+    // pattern: "/api/v1/events/{id}/teams/{team_id}"; segments in braces bind.
+    void add(std::string method, std::string_view pattern, Handler handler);
+
+    // Finds the handler for req (filling req.path_params) or throws Problem.
+    [[nodiscard]] const Handler& match(http::Request& req) const;
+
+private:
+    struct Route {
+        std::string method;
+        std::vector<std::string> segments;
+        Handler handler;
+    };
+    std::vector<Route> routes_;
+};
+
+// Splits "/a/b/" into {"a","b"}; empty segments in the middle are kept so
+// "/a//b" does not match "/a/b".
+[[nodiscard]] std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace api

@@ -1,0 +1,162 @@
+// The worker process loop; see worker.hpp.
+#include "worker.hpp"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <random>
+
+#include "fcgi_exchange.hpp"
+#include "http/problem.hpp"
+#include "log.hpp"
+
+namespace api {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int) { g_stop = 1; }
+
+// A stuck peer must not hold a worker forever.
+void set_io_timeouts(int fd) {
+    timeval tv{30, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// Serves one accepted connection. Returns true when a request was served.
+bool serve_connection(int fd, const ApiConfig& config, const Router& router, Database& database) {
+    set_io_timeouts(fd);
+    FcgiExchange exchange;
+    if (!exchange.begin(fd)) {
+        slog::warn("fastcgi_bad_request");
+        return false;
+    }
+    bool too_large = false;
+    http::Request req = exchange.read_request(config.body_limits.max_bytes, too_large);
+    slog::set_request_context(req.request_id, req.traceparent);
+    http::Response response;
+    if (too_large) {
+        response = http::Problem(413, "the body is larger than " +
+                                          std::to_string(config.body_limits.max_bytes) + " bytes")
+                       .to_response(req.request_id);
+    } else {
+        response = handle_request(req, router, database, config);
+    }
+    exchange.write_response(response);
+    exchange.finish();
+    slog::clear_request_context();
+    return true;
+}
+
+}  // namespace
+
+http::Response handle_request(http::Request& req, const Router& router, Database& database,
+                              const ApiConfig& config) {
+    const auto started = std::chrono::steady_clock::now();
+    http::Response response;
+    try {
+        const Handler& handler = router.match(req);
+        Context ctx{req, database, config};
+        response = handler(ctx);
+    } catch (const http::Problem& p) {
+        response = p.to_response(req.request_id);
+    } catch (const db::ConnectionLost& e) {
+        database.mark_broken();
+        slog::error("db_unavailable", {{"error", e.what()}});
+        response = http::Problem(503, "the database is unavailable; retry shortly")
+                       .with_header("Retry-After", "1")
+                       .to_response(req.request_id);
+    } catch (const std::exception& e) {
+        slog::error("unhandled_exception", {{"error", e.what()}});
+        response = http::internal_error(req.request_id);
+    }
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    slog::info("request", {{"method", req.method},
+                           {"path", req.path},
+                           {"status", response.status},
+                           {"duration_ms", static_cast<double>(micros) / 1000.0},
+                           {"remote_addr", req.remote_addr}});
+    return response;
+}
+
+int run_worker(int listen_fd, const ApiConfig& config, const Router& router) {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGINT, &sa, nullptr);
+    std::signal(SIGHUP, SIG_IGN);
+    std::signal(SIGPIPE, SIG_IGN);
+    // SIGTERM stays blocked except inside epoll_pwait, so it cannot slip in
+    // between the check of g_stop and the wait.
+    sigset_t blocked, during_wait;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGINT);
+    ::sigprocmask(SIG_BLOCK, &blocked, &during_wait);
+    sigdelset(&during_wait, SIGTERM);
+    sigdelset(&during_wait, SIGINT);
+
+    FCGX_Init();
+    Database database(config.database);
+    try {
+        (void)database.get();
+    } catch (const db::ConnectionLost& e) {
+        // Serve anyway: /healthz works and /readyz reports the database.
+        slog::warn("db_connect_failed", {{"error", e.what()}});
+    }
+
+    long budget = config.max_requests;
+    if (budget > 0) {
+        // Jitter so that workers started together are not recycled together.
+        std::mt19937 rng(static_cast<unsigned>(::getpid()));
+        budget += static_cast<long>(rng() % static_cast<unsigned>(budget / 10 + 1));
+    }
+    const int ep = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    ev.data.fd = listen_fd;
+    if (ep < 0 || ::epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
+        slog::error("worker_epoll_failed", {{"error", std::strerror(errno)}});
+        return 1;
+    }
+    slog::info("worker_started", {{"max_requests", budget}});
+    long served = 0;
+    while (!g_stop && (budget == 0 || served < budget)) {
+        epoll_event ready{};
+        const int n = ::epoll_pwait(ep, &ready, 1, 1000, &during_wait);
+        if (n <= 0) {
+            continue;
+        }
+        const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) {
+            continue;  // another worker took it, or the peer gave up
+        }
+        served += serve_connection(fd, config, router, database) ? 1 : 0;
+    }
+    // Drain: serve connections already queued on the socket, then exit.
+    int drained = 0;
+    for (;;) {
+        const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) {
+            break;
+        }
+        drained += serve_connection(fd, config, router, database) ? 1 : 0;
+    }
+    ::close(ep);
+    slog::info("worker_exiting",
+               {{"served", served + drained}, {"reason", g_stop ? "signal" : "max_requests"}});
+    return 0;
+}
+
+}  // namespace api
