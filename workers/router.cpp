@@ -38,6 +38,18 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
     routes_.push_back(std::move(r));
 }
 
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : routes_) {
+        std::string pattern;
+        for (const auto& seg : r.segments) {
+            pattern += "/" + seg;
+        }
+        out.emplace_back(r.method, pattern.empty() ? "/" : pattern);
+    }
+    return out;
+}
+
 const Handler& Router::match(http::Request& req) const {
     const auto parts = split_path(req.path);
     std::set<std::string> allowed;

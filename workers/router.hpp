@@ -23,6 +23,9 @@ public:
     // Finds the handler for req (filling req.path_params) or throws Problem.
     [[nodiscard]] const Handler& match(http::Request& req) const;
 
+    // Every (method, pattern) registered, in order: the OpenAPI test uses it.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const;
+
 private:
     struct Route {
         std::string method;
