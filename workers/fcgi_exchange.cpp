@@ -51,6 +51,10 @@ FcgiExchange::~FcgiExchange() { FCGX_Free(&request_, 1); }
 
 bool FcgiExchange::begin(int fd) {
     request_.ipcFd = fd;
+    // FCGX_Accept_r first "finishes" the previous request, which would close
+    // ipcFd unless the connection is marked kept; the FastCGI BEGIN record it
+    // then reads sets keepConnection to what nginx asked for.
+    request_.keepConnection = 1;
     if (FCGX_Accept_r(&request_) != 0) {
         // libfcgi closed fd on a protocol error and then failed to accept on -1.
         request_.ipcFd = -1;

@@ -213,3 +213,39 @@ TEST(ApiPool, BadSettingStopsStartWithItsName) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ApiPool, WorkersThatKeepCrashingAreRespawnedWithGrowingBackoff) {
+    harness::Stack stack(harness::StackOptions::with(1));
+    const pid_t master = stack.api().pid();
+    for (int crash = 0; crash < 4; ++crash) {
+        std::vector<pid_t> kids;
+        ASSERT_TRUE(harness::wait_until(
+            [&] { return (kids = children_of(master)).size() == 1; }, std::chrono::seconds(5)));
+        ASSERT_EQ(::kill(kids[0], SIGKILL), 0);
+        ASSERT_TRUE(harness::wait_until(
+            [&] {
+                auto now = children_of(master);
+                return now.empty() || now[0] != kids[0];
+            },
+            std::chrono::seconds(5)));
+    }
+    ASSERT_TRUE(harness::wait_until([&] { return children_of(master).size() == 1; },
+                                    std::chrono::seconds(5)));
+    // Each early crash doubles the pause: 100, 200, 400, 800 ms.
+    std::istringstream log(stack.api_log());
+    std::vector<long> delays;
+    std::string line;
+    while (std::getline(log, line)) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_object() && j.value("event", "") == "worker_respawn_backoff") {
+            delays.push_back(j["delay_ms"].get<long>());
+        }
+    }
+    EXPECT_EQ(delays, (std::vector<long>{100, 200, 400, 800}));
+    harness::HttpClient client;
+    EXPECT_EQ(client.get(stack.https_url("/api/v1/version")).status, 200);
+}
+
+}  // namespace
