@@ -16,7 +16,7 @@
 namespace config {
 
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -30,7 +30,7 @@ struct Setting {
 [[nodiscard]] const std::vector<Setting>& known_settings();
 
 class Source {
-public:
+  public:
     // Reads `environ` and, when SCORELINE_CONFIG_FILE is set there, that file.
     [[nodiscard]] static Source load(char** environ);
     // For tests: exactly these values, no environment, no file.
@@ -51,7 +51,7 @@ public:
     // SCORELINE_* names that were given but are not in known_settings().
     [[nodiscard]] std::vector<std::string> unknown_names() const;
 
-private:
+  private:
     std::map<std::string, std::string, std::less<>> values_;
 };
 

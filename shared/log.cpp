@@ -70,7 +70,9 @@ void init(std::string_view process, Level level) {
     logger()->set_level(to_spd(level));
 }
 
-void set_level(Level level) { logger()->set_level(to_spd(level)); }
+void set_level(Level level) {
+    logger()->set_level(to_spd(level));
+}
 
 bool parse_level(std::string_view text, Level& out) noexcept {
     if (text == "debug") {

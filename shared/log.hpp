@@ -20,7 +20,8 @@ void set_level(Level level);
 void set_request_context(std::string request_id, std::string trace_id = {});
 void clear_request_context();
 
-void write(Level level, std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
+void write(Level level, std::string_view event,
+           const nlohmann::json& fields = nlohmann::json::object());
 inline void debug(std::string_view event, const nlohmann::json& fields = nlohmann::json::object()) {
     write(Level::kDebug, event, fields);
 }

@@ -26,21 +26,19 @@ ApiConfig load_api_config(const config::Source& src) {
     const long cores = std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
     c.workers = static_cast<int>(src.get_int("SCORELINE_WORKERS", 2 * cores, 1, 256));
     c.max_requests = src.get_int("SCORELINE_MAX_REQUESTS", 10000, 0, 1'000'000'000);
-    c.drain_timeout =
-        src.get_ms("SCORELINE_DRAIN_TIMEOUT_MS", milliseconds(10000), milliseconds(100),
-                   milliseconds(600000));
+    c.drain_timeout = src.get_ms("SCORELINE_DRAIN_TIMEOUT_MS", milliseconds(10000),
+                                 milliseconds(100), milliseconds(600000));
     c.respawn_backoff_max = src.get_ms("SCORELINE_RESPAWN_BACKOFF_MAX_MS", milliseconds(30000),
                                        milliseconds(100), milliseconds(600000));
     c.db_retry_attempts = static_cast<int>(src.get_int("SCORELINE_DB_RETRY_ATTEMPTS", 3, 1, 20));
     c.database.url = src.require_string("SCORELINE_DATABASE_URL");
     c.database.application_name = "scoreline-api";
-    c.database.statement_timeout = src.get_ms("SCORELINE_STATEMENT_TIMEOUT_MS",
-                                              milliseconds(5000), milliseconds(1),
-                                              milliseconds(3600000));
-    c.body_limits.max_bytes = static_cast<std::size_t>(
-        src.get_int("SCORELINE_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20));
-    const std::string level = src.get_enum("SCORELINE_LOG_LEVEL", "info",
-                                           {"debug", "info", "warn", "error"});
+    c.database.statement_timeout = src.get_ms("SCORELINE_STATEMENT_TIMEOUT_MS", milliseconds(5000),
+                                              milliseconds(1), milliseconds(3600000));
+    c.body_limits.max_bytes =
+        static_cast<std::size_t>(src.get_int("SCORELINE_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20));
+    const std::string level =
+        src.get_enum("SCORELINE_LOG_LEVEL", "info", {"debug", "info", "warn", "error"});
     (void)slog::parse_level(level, c.log_level);
     return c;
 }

@@ -47,7 +47,9 @@ FcgiExchange::FcgiExchange() {
     FCGX_InitRequest(&request_, -1, FCGI_FAIL_ACCEPT_ON_INTR);
 }
 
-FcgiExchange::~FcgiExchange() { FCGX_Free(&request_, 1); }
+FcgiExchange::~FcgiExchange() {
+    FCGX_Free(&request_, 1);
+}
 
 bool FcgiExchange::begin(int fd) {
     request_.ipcFd = fd;
@@ -135,6 +137,8 @@ void FcgiExchange::write_response(const http::Response& response) {
     }
 }
 
-void FcgiExchange::finish() { FCGX_Finish_r(&request_); }
+void FcgiExchange::finish() {
+    FCGX_Finish_r(&request_);
+}
 
 }  // namespace api

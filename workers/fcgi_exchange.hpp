@@ -13,7 +13,7 @@
 namespace api {
 
 class FcgiExchange {
-public:
+  public:
     FcgiExchange();
     ~FcgiExchange();
     FcgiExchange(const FcgiExchange&) = delete;
@@ -31,7 +31,7 @@ public:
     // Ends the request and closes the connection.
     void finish();
 
-private:
+  private:
     FCGX_Request request_{};
 };
 

@@ -72,7 +72,8 @@ void Master::open_socket() {
                                          " is in use by a running server");
             }
             if (!S_ISSOCK(st.st_mode)) {
-                throw std::runtime_error("SCORELINE_LISTEN: " + path + " exists and is not a socket");
+                throw std::runtime_error("SCORELINE_LISTEN: " + path +
+                                         " exists and is not a socket");
             }
             ::unlink(path.c_str());
         }
@@ -217,14 +218,16 @@ void Master::begin_shutdown() {
     if (config_.listen.kind == config::ListenAddress::Kind::kUnix) {
         ::unlink(config_.listen.path.c_str());
     }
-    slog::info("draining", {{"workers", live_workers()},
-                            {"timeout_ms", config_.drain_timeout.count()}});
+    slog::info("draining",
+               {{"workers", live_workers()}, {"timeout_ms", config_.drain_timeout.count()}});
     for (const auto& s : slots_) {
         ::kill(s.pid, SIGTERM);
     }
 }
 
-int Master::live_workers() const { return static_cast<int>(slots_.size()); }
+int Master::live_workers() const {
+    return static_cast<int>(slots_.size());
+}
 
 int Master::run() {
     open_socket();

@@ -16,12 +16,12 @@
 namespace api {
 
 class Master {
-public:
+  public:
     Master(const ApiConfig& config, const Router& router);
     // Runs until drained after SIGTERM/SIGINT; returns the exit code.
     [[nodiscard]] int run();
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
     struct Slot {
         pid_t pid = 0;
@@ -41,8 +41,8 @@ private:
     const Router& router_;
     int listen_fd_ = -1;
     std::vector<Slot> slots_;
-    int missing_ = 0;             // workers to start when the backoff allows
-    int crash_streak_ = 0;        // consecutive early crashes
+    int missing_ = 0;       // workers to start when the backoff allows
+    int crash_streak_ = 0;  // consecutive early crashes
     Clock::time_point next_spawn_at_{};
     bool shutting_down_ = false;
     Clock::time_point drain_deadline_{};

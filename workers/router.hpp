@@ -16,7 +16,7 @@ namespace api {
 using Handler = std::function<http::Response(Context&)>;
 
 class Router {
-public:
+  public:
     // pattern: "/api/v1/events/{id}/teams/{team_id}"; segments in braces bind.
     void add(std::string method, std::string_view pattern, Handler handler);
 
@@ -26,7 +26,7 @@ public:
     // Every (method, pattern) registered, in order: the OpenAPI test uses it.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const;
 
-private:
+  private:
     struct Route {
         std::string method;
         std::vector<std::string> segments;

@@ -22,7 +22,9 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-void on_stop_signal(int) { g_stop = 1; }
+void on_stop_signal(int) {
+    g_stop = 1;
+}
 
 // A stuck peer must not hold a worker forever.
 void set_io_timeouts(int fd) {

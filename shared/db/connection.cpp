@@ -24,9 +24,9 @@ PGconn* Connection::connect(const ConnectionOptions& options) {
     const std::string pg_options = "-c statement_timeout=" + timeout_ms;
     // Keywords given after dbname override what the URL says, so the URL can
     // carry host, user and database while we fix the session settings.
-    const char* keys[] = {"dbname",   "application_name",    "connect_timeout",
-                          "options",  "keepalives",          "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", nullptr};
+    const char* keys[] = {
+        "dbname",          "application_name",    "connect_timeout",  "options", "keepalives",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", nullptr};
     const char* values[] = {options.url.c_str(),
                             options.application_name.c_str(),
                             connect_timeout.c_str(),
@@ -47,7 +47,8 @@ PGconn* Connection::connect(const ConnectionOptions& options) {
     }
     // Server NOTICEs (e.g. "already exists, skipping") are not ours to print:
     // they would break the one-JSON-object-per-line logs.
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
     return conn;
 }
 
@@ -82,9 +83,13 @@ Connection::~Connection() {
     }
 }
 
-bool Connection::ok() const noexcept { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::ok() const noexcept {
+    return conn_ && PQstatus(conn_) == CONNECTION_OK;
+}
 
-int Connection::backend_pid() const noexcept { return conn_ ? PQbackendPID(conn_) : 0; }
+int Connection::backend_pid() const noexcept {
+    return conn_ ? PQbackendPID(conn_) : 0;
+}
 
 void Connection::reconnect() {
     PGconn* fresh = connect(options_);
@@ -98,8 +103,7 @@ void Connection::reconnect() {
 void Connection::throw_error(PGresult* res) {
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     std::string sqlstate = state ? state : "";
-    std::string message =
-        trimmed_message(res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
+    std::string message = trimmed_message(res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
     if (message.empty()) {
         message = trimmed_message(PQerrorMessage(conn_));
     }
@@ -172,8 +176,7 @@ Result Connection::exec_params(const Statement& stmt, const Param* params, int c
         values.push_back(params[i].c_str());
     }
     const std::string name(stmt.name);
-    return check(
-        PQexecPrepared(conn_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+    return check(PQexecPrepared(conn_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
 }
 
 Result Connection::exec_script(std::string_view sql) {

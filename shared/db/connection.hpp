@@ -29,16 +29,16 @@ struct Statement {
 
 // One query parameter in text form; std::nullopt / nullptr become SQL NULL.
 class Param {
-public:
-    Param(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
-    Param(std::nullopt_t) {}  // NOLINT(google-explicit-constructor)
-    Param(std::string_view s) : value_(s) {}      // NOLINT(google-explicit-constructor)
-    Param(const std::string& s) : value_(s) {}    // NOLINT(google-explicit-constructor)
+  public:
+    Param(std::nullptr_t) {}                          // NOLINT(google-explicit-constructor)
+    Param(std::nullopt_t) {}                          // NOLINT(google-explicit-constructor)
+    Param(std::string_view s) : value_(s) {}          // NOLINT(google-explicit-constructor)
+    Param(const std::string& s) : value_(s) {}        // NOLINT(google-explicit-constructor)
     Param(const char* s) : value_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
     Param(bool b) : value_(b ? "true" : "false") {}   // NOLINT(google-explicit-constructor)
     template <class T>
-        requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-    Param(T v) : value_(std::to_string(v)) {}  // NOLINT(google-explicit-constructor)
+    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) Param(T v)
+        : value_(std::to_string(v)) {}              // NOLINT(google-explicit-constructor)
     Param(double v) : value_(std::to_string(v)) {}  // NOLINT(google-explicit-constructor)
     template <class T>
     Param(const std::optional<T>& v) {  // NOLINT(google-explicit-constructor)
@@ -49,19 +49,19 @@ public:
 
     [[nodiscard]] const char* c_str() const noexcept { return value_ ? value_->c_str() : nullptr; }
 
-private:
+  private:
     std::optional<std::string> value_;
 };
 
 struct ConnectionOptions {
-    std::string url;                     // libpq conninfo or URI
+    std::string url;  // libpq conninfo or URI
     std::string application_name = "scoreline";
     std::chrono::milliseconds statement_timeout{5000};
     std::chrono::seconds connect_timeout{5};
 };
 
 class Connection {
-public:
+  public:
     // Connects or throws ConnectionLost with libpq's message (never the password).
     [[nodiscard]] static Connection open(ConnectionOptions options);
 
@@ -91,7 +91,7 @@ public:
     [[nodiscard]] int backend_pid() const noexcept;
     [[nodiscard]] PGconn* native() noexcept { return conn_; }
 
-private:
+  private:
     Connection(ConnectionOptions options, PGconn* conn) noexcept;
     static PGconn* connect(const ConnectionOptions& options);
     void prepare(const Statement& stmt);
@@ -108,7 +108,7 @@ enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 // RAII transaction: BEGIN in the constructor, ROLLBACK in the destructor
 // unless commit() ran. Not reentrant: one Tx at a time per Connection.
 class Tx {
-public:
+  public:
     explicit Tx(Connection& conn, Isolation isolation = Isolation::kReadCommitted);
     Tx(const Tx&) = delete;
     Tx& operator=(const Tx&) = delete;
@@ -121,7 +121,7 @@ public:
     void commit();
     [[nodiscard]] Connection& connection() noexcept { return conn_; }
 
-private:
+  private:
     Connection& conn_;
     bool done_ = false;
 };

@@ -10,30 +10,30 @@
 namespace db {
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(std::string message, std::string sqlstate)
         : std::runtime_error(std::move(message)), sqlstate_(std::move(sqlstate)) {}
     [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
 
-private:
+  private:
     std::string sqlstate_;
 };
 
 // The server went away or the connection is unusable (class 08, 57P01..57P03).
 class ConnectionLost : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 // Serialization failure (40001) or deadlock (40P01): retry the transaction.
 class RetryableError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 // Everything else the server refused. Carries what the server said about it.
 class QueryError : public Error {
-public:
+  public:
     struct Details {
         std::string constraint;  // constraint name for 23xxx, else empty
         std::string detail;      // server DETAIL line
@@ -45,25 +45,25 @@ public:
     [[nodiscard]] const std::string& detail() const noexcept { return details_.detail; }
     [[nodiscard]] int position() const noexcept { return details_.position; }
 
-private:
+  private:
     Details details_;
 };
 
 // 23505: a unique constraint refused the row (handlers map it to 409).
 class UniqueViolation : public QueryError {
-public:
+  public:
     using QueryError::QueryError;
 };
 
 // 23503: a foreign key refused the row.
 class ForeignKeyViolation : public QueryError {
-public:
+  public:
     using QueryError::QueryError;
 };
 
 // 57014: statement_timeout or lock_timeout fired.
 class Timeout : public QueryError {
-public:
+  public:
     using QueryError::QueryError;
 };
 

@@ -16,7 +16,7 @@
 namespace db {
 
 class Result {
-public:
+  public:
     Result() = default;
     explicit Result(PGresult* res) noexcept : res_(res) {}
     Result(Result&& other) noexcept : res_(std::exchange(other.res_, nullptr)) {}
@@ -56,7 +56,7 @@ public:
         return parse<T>(text(row, col));
     }
 
-private:
+  private:
     template <class T>
     static T parse(std::string_view s) {
         if constexpr (std::is_same_v<T, std::string>) {

@@ -25,8 +25,8 @@ nlohmann::json parse_json_body(const Request& req, const BodyLimits& limits) {
         throw Problem(415, "the body must be JSON, sent with Content-Type: application/json");
     }
     if (req.body.size() > limits.max_bytes) {
-        throw Problem(413, "the body is larger than " + std::to_string(limits.max_bytes) +
-                               " bytes");
+        throw Problem(413,
+                      "the body is larger than " + std::to_string(limits.max_bytes) + " bytes");
     }
     bool too_deep = false;
     bool too_long = false;
@@ -51,8 +51,8 @@ nlohmann::json parse_json_body(const Request& req, const BodyLimits& limits) {
                                std::to_string(e.byte));
     }
     if (too_deep) {
-        throw Problem(400, "the body nests deeper than " + std::to_string(limits.max_depth) +
-                               " levels");
+        throw Problem(400,
+                      "the body nests deeper than " + std::to_string(limits.max_depth) + " levels");
     }
     if (too_long) {
         throw Problem(400, "a string in the body is longer than " +
@@ -107,14 +107,14 @@ std::optional<std::int64_t> FieldReader::integer(std::string_view field, bool re
     }
     // Unsigned values above INT64_MAX are out of range too.
     if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-        errors_.push_back({std::string(field), "must be from " + std::to_string(min) + " to " +
-                                                   std::to_string(max)});
+        errors_.push_back({std::string(field),
+                           "must be from " + std::to_string(min) + " to " + std::to_string(max)});
         return std::nullopt;
     }
     const auto n = v->get<std::int64_t>();
     if (n < min || n > max) {
-        errors_.push_back({std::string(field), "must be from " + std::to_string(min) + " to " +
-                                                   std::to_string(max)});
+        errors_.push_back({std::string(field),
+                           "must be from " + std::to_string(min) + " to " + std::to_string(max)});
         return std::nullopt;
     }
     return n;

@@ -30,7 +30,7 @@ struct BodyLimits {
 // Reads fields from a parsed object, collecting every error before throwing
 // one 422 from finish(). Fields not read are refused as unknown.
 class FieldReader {
-public:
+  public:
     explicit FieldReader(const nlohmann::json& object) : object_(object) {}
 
     [[nodiscard]] std::optional<std::string> string(std::string_view field, bool required,
@@ -44,7 +44,7 @@ public:
     // Throws a 422 Problem listing every error, unknown fields included.
     void finish();
 
-private:
+  private:
     const nlohmann::json* lookup(std::string_view field, bool required);
     const nlohmann::json& object_;
     std::set<std::string, std::less<>> seen_;

@@ -14,8 +14,8 @@ namespace http {
 
 struct Request {
     std::string method;
-    std::string path;                          // decoded-free path, no query
-    std::string query;                         // raw query string
+    std::string path;                            // decoded-free path, no query
+    std::string query;                           // raw query string
     std::map<std::string, std::string> headers;  // lower-case names
     std::map<std::string, std::string> path_params;
     std::string body;

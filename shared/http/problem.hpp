@@ -19,7 +19,7 @@ struct FieldError {
 };
 
 class Problem : public std::exception {
-public:
+  public:
     Problem(int status, std::string detail, std::vector<FieldError> errors = {})
         : status_(status), detail_(std::move(detail)), errors_(std::move(errors)) {}
 
@@ -37,7 +37,7 @@ public:
     // The full response, request id included in the body.
     [[nodiscard]] Response to_response(const std::string& request_id) const;
 
-private:
+  private:
     int status_;
     std::string detail_;
     std::vector<FieldError> errors_;

@@ -38,7 +38,7 @@ struct LoadResult {
 
 // Runs `threads` clients requesting `path` until `stop` is set.
 class Load {
-public:
+  public:
     Load(harness::Stack& stack, const std::string& path, int threads) {
         for (int i = 0; i < threads; ++i) {
             threads_.emplace_back([this, &stack, path] {
@@ -71,7 +71,7 @@ public:
         return result_;
     }
 
-private:
+  private:
     std::atomic<bool> stop_{false};
     std::vector<std::thread> threads_;
     std::mutex mu_;
@@ -199,9 +199,9 @@ TEST(ApiPool, ReadyzIs503WhileSchemaIsBehind) {
 }
 
 TEST(ApiPool, BadSettingStopsStartWithItsName) {
-    auto r = harness::run_process({harness::binary_dir() + "/workers/scoreline-api"},
-                                  {{"SCORELINE_DATABASE_URL", "postgresql:///x"},
-                                   {"SCORELINE_WORKERS", "many"}});
+    auto r = harness::run_process(
+        {harness::binary_dir() + "/workers/scoreline-api"},
+        {{"SCORELINE_DATABASE_URL", "postgresql:///x"}, {"SCORELINE_WORKERS", "many"}});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("SCORELINE_WORKERS: must be an integer from 1 to 256, got 'many'"),
               std::string::npos)
@@ -221,8 +221,8 @@ TEST(ApiPool, WorkersThatKeepCrashingAreRespawnedWithGrowingBackoff) {
     const pid_t master = stack.api().pid();
     for (int crash = 0; crash < 4; ++crash) {
         std::vector<pid_t> kids;
-        ASSERT_TRUE(harness::wait_until(
-            [&] { return (kids = children_of(master)).size() == 1; }, std::chrono::seconds(5)));
+        ASSERT_TRUE(harness::wait_until([&] { return (kids = children_of(master)).size() == 1; },
+                                        std::chrono::seconds(5)));
         ASSERT_EQ(::kill(kids[0], SIGKILL), 0);
         ASSERT_TRUE(harness::wait_until(
             [&] {

@@ -2,18 +2,19 @@
 // X-Request-ID and security headers, the HTTP->HTTPS redirect, the static page,
 // and every problem+json answer of the FastCGI path (404, 405, 413, 415, 400,
 // 422, 500) with the request id in the body and in the worker's log.
+#include "stack.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
 
 #include "http_client.hpp"
-#include "stack.hpp"
 
 namespace {
 
 class StackTest : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         stack_ = new harness::Stack(
             harness::StackOptions::with(2, {{"SCORELINE_MAX_BODY_BYTES", "4096"}}));
@@ -75,7 +76,9 @@ TEST_F(StackTest, VersionIsJsonWithRequestIdAndSecurityHeaders) {
     // Every log line of that request carries its id.
     const std::string id = r.header("x-request-id");
     ASSERT_TRUE(harness::wait_until(
-        [&] { return stack_->api_log().find("\"request_id\":\"" + id + "\"") != std::string::npos; },
+        [&] {
+            return stack_->api_log().find("\"request_id\":\"" + id + "\"") != std::string::npos;
+        },
         std::chrono::seconds(2)));
 }
 

@@ -46,7 +46,9 @@ HttpClient::HttpClient(std::string ca_file) : ca_file_(std::move(ca_file)) {
     curl_ = curl_easy_init();
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpClient::~HttpClient() {
+    curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& url,
                                  const std::string& body, const std::vector<std::string>& headers,

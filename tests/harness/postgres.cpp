@@ -25,8 +25,9 @@ std::string postgres_bindir() {
     if (found.empty()) {
         throw std::runtime_error("no PostgreSQL server found under /usr/lib/postgresql");
     }
-    std::sort(found.begin(), found.end(),
-              [](const std::string& a, const std::string& b) { return std::stoi(a) < std::stoi(b); });
+    std::sort(found.begin(), found.end(), [](const std::string& a, const std::string& b) {
+        return std::stoi(a) < std::stoi(b);
+    });
     return "/usr/lib/postgresql/" + found.back() + "/bin";
 }
 
@@ -68,20 +69,33 @@ TempPostgres::~TempPostgres() {
 }
 
 void TempPostgres::start() {
-    std::vector<std::string> argv = {bindir_ + "/postgres", "-D", datadir_, "-p",
-                                     std::to_string(port_), "-k", dir_->path(),
-                                     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                                     "-c", "synchronous_commit=off", "-c", "full_page_writes=off"};
+    std::vector<std::string> argv = {bindir_ + "/postgres",
+                                     "-D",
+                                     datadir_,
+                                     "-p",
+                                     std::to_string(port_),
+                                     "-k",
+                                     dir_->path(),
+                                     "-c",
+                                     "listen_addresses=127.0.0.1",
+                                     "-c",
+                                     "fsync=off",
+                                     "-c",
+                                     "synchronous_commit=off",
+                                     "-c",
+                                     "full_page_writes=off"};
     for (const auto& s : settings_) {
         argv.push_back("-c");
         argv.push_back(s);
     }
-    SpawnOptions o{{{"LC_ALL", "C.UTF-8"}}, run_as_, dir_->path() + "/server.log",
+    SpawnOptions o{{{"LC_ALL", "C.UTF-8"}},
+                   run_as_,
+                   dir_->path() + "/server.log",
                    dir_->path() + "/server.log"};
     server_ = std::make_unique<Process>(argv, o);
     const std::string conninfo = url("postgres");
-    bool up = wait_until([&] { return PQping(conninfo.c_str()) == PQPING_OK; },
-                         std::chrono::seconds(30));
+    bool up =
+        wait_until([&] { return PQping(conninfo.c_str()) == PQPING_OK; }, std::chrono::seconds(30));
     if (!up) {
         throw std::runtime_error("PostgreSQL did not start: " +
                                  read_file(dir_->path() + "/server.log"));

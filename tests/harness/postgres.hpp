@@ -14,7 +14,7 @@
 namespace harness {
 
 class TempPostgres {
-public:
+  public:
     // Extra `-c name=value` server settings, e.g. {"max_connections=300"}.
     explicit TempPostgres(std::vector<std::string> settings = {});
     ~TempPostgres();
@@ -37,7 +37,7 @@ public:
     // Runs psql -At -c sql against `database`; returns stdout, throws on failure.
     std::string psql(const std::string& database, const std::string& sql) const;
 
-private:
+  private:
     std::vector<std::string> settings_;
     std::unique_ptr<TempDir> dir_;
     std::string bindir_;

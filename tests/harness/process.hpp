@@ -38,7 +38,7 @@ struct SpawnOptions {
 // A long-running child: started in the constructor, SIGKILLed in the
 // destructor if still running.
 class Process {
-public:
+  public:
     Process(const std::vector<std::string>& argv, SpawnOptions options);
     Process(Process&& other) noexcept;
     Process& operator=(Process&&) = delete;
@@ -51,7 +51,7 @@ public:
     std::optional<int> wait(std::chrono::milliseconds timeout);
     [[nodiscard]] bool running();
 
-private:
+  private:
     pid_t pid_ = -1;
     bool reaped_ = false;
 };
@@ -60,13 +60,13 @@ private:
 [[nodiscard]] int free_port();
 // A fresh directory under $TMPDIR (or /tmp), removed by the caller's TempDir.
 class TempDir {
-public:
+  public:
     explicit TempDir(const std::string& prefix);
     TempDir(const TempDir&) = delete;
     ~TempDir();
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -84,7 +84,9 @@ bool wait_until(F&& ready, std::chrono::milliseconds timeout) {
         if (ready()) {
             return true;
         }
-        struct timespec ts{0, 50 * 1000 * 1000};
+        struct timespec ts {
+            0, 50 * 1000 * 1000
+        };
         nanosleep(&ts, nullptr);
     }
     return ready();

@@ -11,8 +11,12 @@
 
 namespace harness {
 
-std::string source_dir() { return SCORELINE_SOURCE_DIR; }
-std::string binary_dir() { return SCORELINE_BINARY_DIR; }
+std::string source_dir() {
+    return SCORELINE_SOURCE_DIR;
+}
+std::string binary_dir() {
+    return SCORELINE_BINARY_DIR;
+}
 
 Stack::Stack(StackOptions options)
     : options_(std::move(options)),

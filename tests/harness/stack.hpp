@@ -14,7 +14,7 @@ namespace harness {
 
 struct StackOptions {
     int workers = 2;
-    Env api_env;                 // extra SCORELINE_* settings for scoreline-api
+    Env api_env;  // extra SCORELINE_* settings for scoreline-api
     bool start_nginx = true;
     std::vector<std::string> pg_settings;
 
@@ -27,7 +27,7 @@ struct StackOptions {
 };
 
 class Stack {
-public:
+  public:
     explicit Stack(StackOptions options = {});
     ~Stack();
 
@@ -50,7 +50,7 @@ public:
     // Runs scoreline-migrate with args; returns its result.
     RunResult migrate(const std::vector<std::string>& args) const;
 
-private:
+  private:
     void start_nginx();
 
     StackOptions options_;

@@ -11,7 +11,7 @@
 namespace {
 
 class DbTest : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         pg_ = new harness::TempPostgres();
         url_ = pg_->create_database("dbtest");

@@ -1,7 +1,8 @@
 // config::Source: defaults, validation messages that name the setting, files.
+#include "config.hpp"
+
 #include <gtest/gtest.h>
 
-#include "config.hpp"
 #include "process.hpp"
 
 namespace {
@@ -46,8 +47,7 @@ TEST(Config, RequiredSettingMissing) {
 TEST(Config, FileIsReadAndEnvironmentWins) {
     harness::TempDir dir("cfg");
     const std::string path = dir.path() + "/scoreline.env";
-    harness::write_file(path,
-                        "# comment\nSCORELINE_WORKERS=7\nSCORELINE_LOG_LEVEL=\"debug\"\n\n");
+    harness::write_file(path, "# comment\nSCORELINE_WORKERS=7\nSCORELINE_LOG_LEVEL=\"debug\"\n\n");
     std::string file_kv = "SCORELINE_CONFIG_FILE=" + path;
     std::string env_kv = "SCORELINE_LOG_LEVEL=warn";
     char* env[] = {file_kv.data(), env_kv.data(), nullptr};

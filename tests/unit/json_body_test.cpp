@@ -1,7 +1,7 @@
 // JSON body limits and field validation: 415, 413, 400, 422.
-#include <gtest/gtest.h>
-
 #include "http/json_body.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -62,8 +62,8 @@ TEST(OpenApi, SpecAndRouterListTheSameRoutes) {
         EXPECT_TRUE(spec.count(r)) << r.first << " " << r.second << " is not in docs/openapi.yaml";
     }
     for (const auto& r : spec) {
-        EXPECT_TRUE(code.count(r)) << r.first << " " << r.second
-                                   << " is in docs/openapi.yaml but not served";
+        EXPECT_TRUE(code.count(r))
+            << r.first << " " << r.second << " is in docs/openapi.yaml but not served";
     }
 }
 

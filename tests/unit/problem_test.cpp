@@ -1,9 +1,9 @@
 // problem+json rendering (RFC 9457).
+#include "http/problem.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "http/problem.hpp"
 
 namespace {
 

@@ -1,12 +1,15 @@
 // Router: path parameters, 404, 405 with Allow.
+#include "router.hpp"
+
 #include <gtest/gtest.h>
 
 #include "http/problem.hpp"
-#include "router.hpp"
 
 namespace {
 
-http::Response ok(api::Context&) { return http::Response::json(200, "{}"); }
+http::Response ok(api::Context&) {
+    return http::Response::json(200, "{}");
+}
 
 api::Router make_router() {
     api::Router r;

@@ -14,8 +14,8 @@
 namespace api {
 namespace {
 
-constexpr db::Statement kSchemaVersion{
-    "ops_schema_version", "SELECT coalesce(max(version), 0) FROM schema_migrations"};
+constexpr db::Statement kSchemaVersion{"ops_schema_version",
+                                       "SELECT coalesce(max(version), 0) FROM schema_migrations"};
 
 http::Response healthz(Context&) {
     return http::Response::json(200, R"({"status":"ok"})");
@@ -70,7 +70,9 @@ http::Response test_sleep(Context& ctx) {
     return http::Response::json(200, nlohmann::json{{"pid", ::getpid()}}.dump());
 }
 
-http::Response test_fail(Context&) { throw std::runtime_error("forced failure (test route)"); }
+http::Response test_fail(Context&) {
+    throw std::runtime_error("forced failure (test route)");
+}
 
 http::Response test_echo(Context& ctx) {
     auto body = http::parse_json_body(ctx.req, ctx.config.body_limits);
@@ -78,8 +80,8 @@ http::Response test_echo(Context& ctx) {
     auto name = fields.string("name", true, 1, 80);
     auto count = fields.integer("count", false, 0, 1000);
     fields.finish();
-    return http::Response::json(200, nlohmann::json{{"name", *name}, {"count", count.value_or(0)}}
-                                         .dump());
+    return http::Response::json(
+        200, nlohmann::json{{"name", *name}, {"count", count.value_or(0)}}.dump());
 }
 #endif
 
