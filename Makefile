@@ -1,0 +1,79 @@
+# Makefile: the front door of Scoreline. Wraps CMake (build/<name>, Ninja)
+# and the scripts in scripts/. `make help` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# Ports of the local stack (make run HTTPS_PORT=9443 ...), and build jobs.
+HTTPS_PORT ?= 8443
+HTTP_PORT ?= 8080
+PG_PORT ?= 55432
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+export HTTPS_PORT HTTP_PORT PG_PORT JOBS
+
+# make test LABEL=unit (ctest -L) and extra ctest arguments.
+LABEL ?=
+CTEST_ARGS ?=
+
+DEBUG_DIR := build/debug
+ASAN_DIR := build/asan
+FORMAT_DIRS := shared workers sse migrations tests bench
+
+CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
+# C++ sources checked by clang-format (.clang-format at the top of the repo).
+# Only folders that exist (find fails on a missing one; a fresh clone may lack some).
+FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
+	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
+
+.PHONY: help deps build run stop status logs psql test test-asan format format-check clean
+
+help: ## list the targets
+	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 16
+
+deps: ## install missing Debian packages (as root) or name them
+	@scripts/install-deps.sh
+
+build: deps ## release build in build/release
+	@scripts/stack.sh build
+
+run: ## build and start PostgreSQL, scoreline-api and nginx; prints the URL
+	@scripts/stack.sh run
+
+stop: ## stop the local stack (data stays in .run/)
+	@scripts/stack.sh stop
+
+status: ## show which parts of the local stack are up
+	@scripts/stack.sh status
+
+logs: ## follow the logs in .run/logs
+	@scripts/stack.sh logs
+
+psql: ## psql on the local database
+	@scripts/stack.sh psql
+
+test: deps ## debug build in build/debug, then every ctest test (unit, integration, e2e)
+	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
+	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
+	$(CTEST) --test-dir $(DEBUG_DIR) $(if $(LABEL),-L '$(LABEL)') $(CTEST_ARGS)
+
+test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration tests
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_SANITIZE=ON \
+		-DSCORELINE_TEST_ROUTES=ON
+	cmake --build $(ASAN_DIR) --parallel $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(CTEST) --test-dir $(ASAN_DIR) -L '$(or $(LABEL),unit|integration)' $(CTEST_ARGS)
+
+format: ## clang-format -i every C++ file
+	@$(FORMAT_FILES) | xargs -0 -r clang-format -i
+	@echo "formatted: $(FORMAT_DIRS)"
+
+format-check: ## fail when a C++ file is not clang-formatted
+	@$(FORMAT_FILES) | xargs -0 -r clang-format --dry-run -Werror || \
+		{ echo "format-check: the files above are not clang-formatted; 'make format' fixes them" >&2; exit 1; }
+	@echo "format-check: all C++ files under $(FORMAT_DIRS) are formatted"
+
+clean: ## remove build/ (the stack's data in .run/ stays; see docs/local-stack.md)
+	rm -rf build
