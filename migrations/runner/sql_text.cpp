@@ -209,9 +209,7 @@ ConcurrentIndex inspect_concurrent_index(std::string_view sql) {
     target.table = written_name(t[i++]);
     while (i + 1 < t.size() && t[i].kind == SqlToken::Kind::kOther && t[i].text == "." &&
            is_name(t, i + 1)) {
-        // Two appends: GCC 12 at -O3 warns (-Wrestrict) on "." + std::string.
-        target.table += '.';
-        target.table += written_name(t[i + 1]);
+        target.table += "." + written_name(t[i + 1]);
         i += 2;
     }
     result.target = std::move(target);
