@@ -13,13 +13,13 @@ namespace api {
 // The worker's one database connection. get() (re)connects when there is no
 // usable connection and throws db::ConnectionLost when the server is away.
 class Database {
-public:
+  public:
     explicit Database(db::ConnectionOptions options) : options_(std::move(options)) {}
     [[nodiscard]] db::Connection& get();
     // Called after ConnectionLost so the next get() reconnects.
     void mark_broken() noexcept { broken_ = true; }
 
-private:
+  private:
     db::ConnectionOptions options_;
     std::optional<db::Connection> conn_;
     bool broken_ = false;
