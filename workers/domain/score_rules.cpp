@@ -1,0 +1,99 @@
+// Validation of score updates and corrections (see score_rules.hpp).
+#include "domain/score_rules.hpp"
+
+namespace domain {
+namespace {
+
+[[nodiscard]] bool in_range(int score) noexcept {
+    return score >= 0 && score <= kMaxScore;
+}
+
+}  // namespace
+
+std::string_view describe(ScoreError error) noexcept {
+    switch (error) {
+        case ScoreError::kNone:
+            return "ok";
+        case ScoreError::kScoreOutOfRange:
+            return "scores must be between 0 and 999";
+        case ScoreError::kBadStatus:
+            return "status must be live or final";
+        case ScoreError::kTeamsNotSet:
+            return "both teams of the game must be known";
+        case ScoreError::kNotPlayable:
+            return "the game is postponed or cancelled";
+        case ScoreError::kAlreadyFinal:
+            return "the game is final; use a correction";
+        case ScoreError::kBadTransition:
+            return "a game goes scheduled, then live, then final";
+        case ScoreError::kLevelKnockout:
+            return "a knockout game cannot end level";
+        case ScoreError::kNotFinal:
+            return "only a final game can be corrected";
+    }
+    return "invalid score";
+}
+
+bool is_score_transition(GameStatus from, GameStatus to) noexcept {
+    switch (from) {
+        case GameStatus::kScheduled:
+            return to == GameStatus::kLive;
+        case GameStatus::kLive:
+            return to == GameStatus::kLive || to == GameStatus::kFinal;
+        case GameStatus::kFinal:
+        case GameStatus::kPostponed:
+        case GameStatus::kCancelled:
+            return false;
+    }
+    return false;
+}
+
+ScoreError check_score_update(Format format, GameStatus current, bool teams_set,
+                              const ScoreUpdate& update) noexcept {
+    if (update.status != GameStatus::kLive && update.status != GameStatus::kFinal) {
+        return ScoreError::kBadStatus;
+    }
+    if (current == GameStatus::kFinal) {
+        return ScoreError::kAlreadyFinal;
+    }
+    if (current == GameStatus::kPostponed || current == GameStatus::kCancelled) {
+        return ScoreError::kNotPlayable;
+    }
+    if (!teams_set) {
+        return ScoreError::kTeamsNotSet;
+    }
+    if (!is_score_transition(current, update.status)) {
+        return ScoreError::kBadTransition;
+    }
+    if (!in_range(update.home_score) || !in_range(update.away_score)) {
+        return ScoreError::kScoreOutOfRange;
+    }
+    if (update.status == GameStatus::kFinal && !is_round_robin(format) &&
+        update.home_score == update.away_score) {
+        return ScoreError::kLevelKnockout;
+    }
+    return ScoreError::kNone;
+}
+
+ScoreError check_correction(Format format, GameStatus current, int home_score,
+                            int away_score) noexcept {
+    if (current != GameStatus::kFinal) {
+        return ScoreError::kNotFinal;
+    }
+    if (!in_range(home_score) || !in_range(away_score)) {
+        return ScoreError::kScoreOutOfRange;
+    }
+    if (!is_round_robin(format) && home_score == away_score) {
+        return ScoreError::kLevelKnockout;
+    }
+    return ScoreError::kNone;
+}
+
+std::optional<TeamId> winner_of(TeamId home, TeamId away, int home_score, int away_score) noexcept {
+    if (home_score == away_score) {
+        return std::nullopt;
+    }
+    return home_score > away_score ? home : away;
+}
+
+}  // namespace domain
