@@ -15,6 +15,7 @@
 
 #include "fcgi_exchange.hpp"
 #include "http/problem.hpp"
+#include "http/traceparent.hpp"
 #include "log.hpp"
 
 namespace api {
@@ -43,7 +44,15 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
     }
     bool too_large = false;
     http::Request req = exchange.read_request(config.body_limits.max_bytes, too_large);
-    slog::set_request_context(req.request_id, req.traceparent);
+    // A valid W3C traceparent ties every log line to the caller's trace; an
+    // invalid one is dropped, as Trace Context requires.
+    std::string trace_id;
+    if (auto trace = http::parse_traceparent(req.traceparent)) {
+        trace_id = trace->trace_id;
+    } else {
+        req.traceparent.clear();
+    }
+    slog::set_request_context(req.request_id, trace_id);
     http::Response response;
     if (too_large) {
         response = http::Problem(413, "the body is larger than " +

@@ -82,6 +82,30 @@ TEST_F(StackTest, VersionIsJsonWithRequestIdAndSecurityHeaders) {
         std::chrono::seconds(2)));
 }
 
+TEST_F(StackTest, TraceparentIsLoggedWithTheRequest) {
+    const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    auto r = client_.get(stack_->https_url("/api/v1/version"),
+                         {"traceparent: 00-" + trace + "-00f067aa0ba902b7-01"});
+    ASSERT_EQ(r.status, 200);
+    const std::string id = r.header("x-request-id");
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            std::istringstream in(stack_->api_log());
+            std::string line;
+            while (std::getline(in, line)) {
+                auto j = nlohmann::json::parse(line, nullptr, false);
+                if (j.is_object() && j.value("request_id", "") == id &&
+                    j.value("event", "") == "request") {
+                    return j.value("trace_id", "") == trace;
+                }
+            }
+            return false;
+        },
+        std::chrono::seconds(2)));
+    // nginx logs it too, in its JSON access log.
+    EXPECT_NE(stack_->nginx_access_log().find(trace), std::string::npos);
+}
+
 TEST_F(StackTest, EachRequestGetsItsOwnId) {
     auto a = client_.get(stack_->https_url("/healthz"));
     auto b = client_.get(stack_->https_url("/healthz"));
