@@ -1,0 +1,55 @@
+// The rules for what an account may be made of: email normalization and
+// plausibility, display names, and the password policy (length, cracklib's
+// dictionary check, no email local part or display name inside). Each check
+// returns the reason in words for the 422 body, or nullopt when it passes.
+// Pure apart from cracklib reading its dictionary files.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace auth {
+
+inline constexpr std::size_t kPasswordMinChars = 10;
+inline constexpr std::size_t kPasswordMaxChars = 128;
+inline constexpr std::size_t kDisplayNameMaxChars = 80;
+
+// Trims surrounding whitespace and lower-cases ASCII letters.
+[[nodiscard]] std::string normalize_email(std::string_view raw);
+// For a normalized address: one '@', a plausible local part and a domain of
+// at least two labels.
+[[nodiscard]] std::optional<std::string> email_problem(std::string_view email);
+
+// Trims surrounding whitespace.
+[[nodiscard]] std::string normalize_display_name(std::string_view raw);
+// 1-80 characters, no control or bidirectional-override characters.
+[[nodiscard]] std::optional<std::string> display_name_problem(std::string_view name);
+
+// Characters (code points) of valid UTF-8 text.
+[[nodiscard]] std::size_t utf8_length(std::string_view text) noexcept;
+
+class PasswordPolicy {
+  public:
+    // `dictionary` is cracklib's dictionary prefix (files .pwd, .pwi, .hwm);
+    // throws std::invalid_argument when its files are missing, because
+    // cracklib would otherwise stop the process on the first check.
+    explicit PasswordPolicy(std::string dictionary);
+
+    // Checks a new password of the account with this (normalized) email and
+    // display name. Comparisons with the email and the name ignore ASCII case;
+    // parts shorter than 3 characters are not looked for.
+    [[nodiscard]] std::optional<std::string> problem(std::string_view password,
+                                                     std::string_view email,
+                                                     std::string_view display_name) const;
+    [[nodiscard]] const std::string& dictionary() const noexcept { return dictionary_; }
+
+  private:
+    std::string dictionary_;
+};
+
+// cracklib's compiled-in dictionary (Debian: /var/cache/cracklib/cracklib_dict).
+[[nodiscard]] std::string default_cracklib_dictionary();
+
+}  // namespace auth

@@ -1,0 +1,131 @@
+// Password reset through nginx: the request answers the same for known and
+// unknown emails; the token reaches mail_outbox only (hashed in
+// password_resets, absent from the log); confirming applies the password
+// policy, works once, and ends every session of the account.
+#include <regex>
+
+#include "auth_suite.hpp"
+
+namespace {
+
+using authtest::post_json;
+
+harness::HttpResponse request_reset(const std::string& email) {
+    return post_json("/api/v1/auth/password-reset", {{"email", email}});
+}
+
+harness::HttpResponse confirm(const std::string& token, const std::string& password) {
+    return post_json("/api/v1/auth/password-reset/confirm",
+                     {{"token", token}, {"new_password", password}});
+}
+
+// The token from the newest reset mail to `email` (what a mailer would send).
+std::string token_from_mail(const std::string& email) {
+    const std::string body =
+        authtest::sql("SELECT body FROM mail_outbox WHERE to_address = '" + email +
+                      "' AND kind = 'password_reset' ORDER BY id DESC LIMIT 1");
+    std::smatch m;
+    const std::regex token_re("\n    ([A-Za-z0-9_-]{43})\n");
+    EXPECT_TRUE(std::regex_search(body, m, token_re)) << body;
+    return m.size() > 1 ? authtest::secret(m[1]) : std::string();
+}
+
+TEST(AuthReset, RequestLooksTheSameForKnownAndUnknownEmails) {
+    const auto account = authtest::register_account("reset-known");
+    const std::string ghost = authtest::fresh_email("reset-ghost");
+    auto known = request_reset(account.email);
+    auto unknown = request_reset(ghost);
+    EXPECT_EQ(known.status, 202) << known.body;
+    EXPECT_EQ(unknown.status, 202) << unknown.body;
+    EXPECT_EQ(known.body, unknown.body);
+    EXPECT_EQ(known.header("content-type"), unknown.header("content-type"));
+    EXPECT_EQ(known.headers.size(), unknown.headers.size());
+    // Mail for the account only; nothing for the unknown address.
+    EXPECT_EQ(authtest::sql("SELECT count(*) FROM mail_outbox WHERE to_address = '" +
+                            account.email + "'"),
+              "1");
+    EXPECT_EQ(authtest::sql("SELECT count(*) FROM mail_outbox WHERE to_address = '" + ghost + "'"),
+              "0");
+    // Both requests are audited.
+    EXPECT_EQ(
+        authtest::sql("SELECT string_agg(after->>'account', ',' ORDER BY id) FROM audit_log "
+                      "WHERE action = 'auth.password_reset_requested' AND after->>'email' IN ('" +
+                      account.email + "', '" + ghost + "')"),
+        "true,false");
+    // The worker logs that mail was queued, and never the token.
+    const std::string token = token_from_mail(account.email);
+    ASSERT_FALSE(token.empty());
+    EXPECT_NE(authtest::stack().api_log().find("\"event\":\"mail_queued\""), std::string::npos);
+    EXPECT_EQ(authtest::stack().api_log().find(token), std::string::npos);
+    // Only the hash is stored with the reset.
+    EXPECT_EQ(authtest::sql("SELECT count(*) FROM password_resets pr JOIN users u ON u.id = "
+                            "pr.user_id WHERE u.email = '" +
+                            account.email +
+                            "' AND octet_length(pr.token_hash) = 32 AND pr.expires_at BETWEEN "
+                            "now() + interval '29 minutes' AND now() + interval '31 minutes'"),
+              "1");
+}
+
+TEST(AuthReset, ImplausibleEmailIs422) {
+    auto body = authtest::expect_problem(request_reset("not-an-address"), 422);
+    EXPECT_EQ(body["errors"][0]["field"], "email");
+}
+
+TEST(AuthReset, ConfirmSetsThePasswordOnceAndEndsEverySession) {
+    const auto account = authtest::register_account("reset");
+    const auto session = authtest::login(account);
+    ASSERT_EQ(request_reset(account.email).status, 202);
+    const std::string token = token_from_mail(account.email);
+
+    // The policy holds; a refused password leaves the token usable.
+    auto weak = confirm(token, authtest::secret("password123"));
+    auto weak_body = authtest::expect_problem(weak, 422);
+    EXPECT_EQ(weak_body["errors"][0]["field"], "new_password");
+    EXPECT_NE(weak_body["errors"][0]["message"].get<std::string>().find("dictionary"),
+              std::string::npos);
+
+    const std::string fresh = authtest::fresh_password();
+    auto ok = confirm(token, fresh);
+    ASSERT_EQ(ok.status, 204) << ok.body;
+
+    // Every session ended: refresh and access tokens alike.
+    authtest::expect_problem(
+        post_json("/api/v1/auth/refresh", {{"refresh_token", session.refresh}}), 401);
+    EXPECT_EQ(authtest::get_with("/api/v1/me", session.access).status, 401);
+    // The old password is gone, the new one works.
+    authtest::expect_problem(
+        post_json("/api/v1/auth/login", {{"email", account.email}, {"password", account.password}},
+                  authtest::fresh_ip()),
+        401);
+    authtest::Account renewed = account;
+    renewed.password = fresh;
+    authtest::login(renewed, authtest::fresh_ip());
+    // Single use.
+    auto again = confirm(token, authtest::fresh_password());
+    auto again_body = authtest::expect_problem(again, 422);
+    EXPECT_EQ(again_body["errors"][0]["field"], "token");
+    EXPECT_EQ(authtest::sql("SELECT count(*) FROM audit_log WHERE action = "
+                            "'auth.password_reset_completed' AND actor_id = " +
+                            std::to_string(account.id)),
+              "1");
+}
+
+TEST(AuthReset, ExpiredOrUnknownTokenIs422) {
+    const auto account = authtest::register_account("reset-expired");
+    ASSERT_EQ(request_reset(account.email).status, 202);
+    const std::string token = token_from_mail(account.email);
+    authtest::sql(
+        "UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = " +
+        std::to_string(account.id));
+    auto expired = authtest::expect_problem(confirm(token, authtest::fresh_password()), 422);
+    EXPECT_EQ(expired["errors"][0]["field"], "token");
+    auto unknown =
+        authtest::expect_problem(confirm(std::string(43, 'B'), authtest::fresh_password()), 422);
+    EXPECT_EQ(unknown["errors"][0]["field"], "token");
+    auto garbage = authtest::expect_problem(confirm("garbage", authtest::fresh_password()), 422);
+    EXPECT_EQ(garbage["errors"][0]["field"], "token");
+    // The account still signs in with its old password.
+    authtest::login(account, authtest::fresh_ip());
+}
+
+}  // namespace

@@ -1,0 +1,110 @@
+// Bearer authentication and the authorization gate; see authenticate.hpp.
+#include "accounts/authenticate.hpp"
+
+#include <cctype>
+#include <chrono>
+
+#include "accounts/auth_runtime.hpp"
+#include "accounts/session_repository.hpp"
+#include "auth/jwt.hpp"
+#include "http/problem.hpp"
+#include "log.hpp"
+
+namespace accounts {
+namespace {
+
+constexpr const char* kChallenge = "Bearer realm=\"scoreline\"";
+constexpr const char* kInvalidChallenge = "Bearer realm=\"scoreline\", error=\"invalid_token\"";
+
+[[noreturn]] void refuse(std::string_view reason) {
+    // The reason is for the log only; the client learns nothing from it.
+    slog::info("access_token_refused", {{"reason", reason}});
+    throw http::Problem(401, "the access token is invalid or expired; sign in again")
+        .with_header("WWW-Authenticate", kInvalidChallenge);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+const std::optional<authz::Actor>& authenticate(api::Context& ctx) {
+    if (ctx.actor) {
+        return ctx.actor;
+    }
+    const auto header = ctx.req.header("authorization");
+    if (!header) {
+        return ctx.actor;
+    }
+    std::string_view value = *header;
+    const auto space = value.find(' ');
+    if (space == std::string_view::npos || !iequals(value.substr(0, space), "Bearer")) {
+        refuse("not_bearer");
+    }
+    std::string_view token = value.substr(space + 1);
+    while (!token.empty() && token.front() == ' ') {
+        token.remove_prefix(1);
+    }
+    while (!token.empty() && token.back() == ' ') {
+        token.remove_suffix(1);
+    }
+    const AuthRuntime& auth = auth_runtime();
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    const auth::VerifiedToken verified =
+        auth::verify_access_token(token, auth.tokens.keys, auth.tokens.access, now);
+    if (!verified.claims) {
+        refuse(auth::to_string(verified.error));
+    }
+    const auto owner =
+        sessions::find_token_owner(ctx.db(), verified.claims->user_id, verified.claims->session_id);
+    if (!owner) {
+        refuse("no_such_user");
+    }
+    if (!owner->session_live) {
+        refuse("session_ended");
+    }
+    const auto role = authz::parse_global_role(owner->role);
+    if (!role) {
+        refuse("unknown_role");
+    }
+    ctx.actor = authz::Actor{owner->user_id, *role};
+    return ctx.actor;
+}
+
+const authz::Actor& require_actor(api::Context& ctx) {
+    const auto& actor = authenticate(ctx);
+    if (!actor) {
+        throw http::Problem(401,
+                            "sign in first: this route needs an access token "
+                            "(Authorization: Bearer <token>)")
+            .with_header("WWW-Authenticate", kChallenge);
+    }
+    return *actor;
+}
+
+void authorize(api::Context& ctx, authz::Action action, const authz::Resource& resource) {
+    const auto& actor = authenticate(ctx);
+    switch (authz::may(actor, action, resource)) {
+        case authz::Decision::kAllow:
+            return;
+        case authz::Decision::kUnauthenticated:
+            (void)require_actor(ctx);  // throws the 401
+            return;
+        case authz::Decision::kForbidden:
+            throw http::Problem(403, "you are signed in but not allowed to do this");
+    }
+}
+
+}  // namespace accounts

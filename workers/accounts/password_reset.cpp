@@ -1,0 +1,98 @@
+// Password reset request and confirmation; see password_reset.hpp.
+#include "accounts/password_reset.hpp"
+
+#include "accounts/reset_repository.hpp"
+#include "accounts/session_repository.hpp"
+#include "accounts/user_repository.hpp"
+#include "auth/opaque_token.hpp"
+#include "auth/policy.hpp"
+#include "log.hpp"
+
+namespace accounts {
+namespace {
+
+std::string reset_mail_body(const std::string& display_name, const std::string& token,
+                            std::chrono::seconds ttl) {
+    return "Hello " + display_name +
+           ",\n\n"
+           "someone (hopefully you) asked to reset the password of your Scoreline account.\n"
+           "This is your reset token. It works once, for " +
+           std::to_string(ttl.count() / 60) + " minutes:\n\n    " + token +
+           "\n\n"
+           "Send it with your new password to POST /api/v1/auth/password-reset/confirm as\n"
+           "{\"token\": \"...\", \"new_password\": \"...\"}. Every session of the account ends "
+           "then.\n\n"
+           "If you did not ask for this, ignore this message: your password stays as it is.\n";
+}
+
+}  // namespace
+
+ResetRequestResult request_password_reset(Call& call, std::string_view email_raw) {
+    ResetRequestResult result;
+    const std::string email = auth::normalize_email(email_raw);
+    if (auto why = auth::email_problem(email)) {
+        result.email_valid = false;
+        result.email_problem = *why;
+        return result;
+    }
+    const auto mail_id = db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
+        std::optional<std::int64_t> queued;
+        auto account = users::find_by_email(tx, email);
+        if (!account) {
+            audit::record(tx, call.origin,
+                          {std::nullopt, "auth.password_reset_requested", "user", std::nullopt,
+                           std::nullopt, nlohmann::json{{"email", email}, {"account", false}}});
+            return queued;
+        }
+        const auth::OpaqueToken token = auth::new_opaque_token();
+        const std::int64_t reset_id = resets::insert(tx, token.hash_hex, account->user.id,
+                                                     call.auth.tokens.reset_ttl, call.origin.ip);
+        queued = mail::queue(
+            tx, account->user.id, account->user.email, "password_reset",
+            "Reset your Scoreline password",
+            reset_mail_body(account->user.display_name, token.text, call.auth.tokens.reset_ttl));
+        audit::record(
+            tx, call.origin,
+            {std::nullopt, "auth.password_reset_requested", "user", account->user.id, std::nullopt,
+             nlohmann::json{{"email", email}, {"account", true}, {"reset_id", reset_id}}});
+        return queued;
+    });
+    if (mail_id) {
+        // The local stack's "mailer": the body (with the token) stays in mail_outbox.
+        slog::info("mail_queued", {{"mail_id", *mail_id}, {"kind", "password_reset"}});
+    }
+    return result;
+}
+
+ResetConfirmResult confirm_password_reset(Call& call, std::string_view token,
+                                          std::string_view new_password) {
+    const auto hash = auth::opaque_token_hash(token);
+    if (!hash) {
+        return {};
+    }
+    return db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
+        ResetConfirmResult r;
+        auto reset = resets::find_for_update(tx, *hash);
+        if (!reset || reset->used || reset->expired) {
+            return r;  // the transaction ends without a change
+        }
+        if (auto why = call.auth.passwords.policy.problem(new_password, reset->email,
+                                                          reset->display_name)) {
+            r.status = ResetConfirmResult::Status::kRefusedPassword;
+            r.password_problem = *why;
+            return r;
+        }
+        users::update_password_hash(tx, reset->user_id,
+                                    call.auth.passwords.hasher.hash(new_password));
+        resets::use_all_of_user(tx, reset->user_id);
+        const long revoked = sessions::revoke_all_of_user(tx, reset->user_id);
+        audit::record(
+            tx, call.origin,
+            {reset->user_id, "auth.password_reset_completed", "user", reset->user_id, std::nullopt,
+             nlohmann::json{{"reset_id", reset->id}, {"tokens_revoked", revoked}}});
+        r.status = ResetConfirmResult::Status::kDone;
+        return r;
+    });
+}
+
+}  // namespace accounts

@@ -1,0 +1,28 @@
+// Password reset: a request always ends the same way for the caller (202),
+// whether or not the email has an account; for an account it stores the hash
+// of a single-use token (30 minutes by default) and queues a mail holding the
+// token in mail_outbox. Confirming sets a new password under the registration
+// policy, uses up every open reset of the account and ends all its sessions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "accounts/call.hpp"
+
+namespace accounts {
+
+struct ResetRequestResult {
+    bool email_valid = true;  // false: 422 naming the email field
+    std::string email_problem;
+};
+[[nodiscard]] ResetRequestResult request_password_reset(Call& call, std::string_view email);
+
+struct ResetConfirmResult {
+    enum class Status { kDone, kInvalidToken, kRefusedPassword } status = Status::kInvalidToken;
+    std::string password_problem;  // kRefusedPassword: the reason
+};
+[[nodiscard]] ResetConfirmResult confirm_password_reset(Call& call, std::string_view token,
+                                                        std::string_view new_password);
+
+}  // namespace accounts

@@ -1,0 +1,96 @@
+// The authorization rules; see authz.hpp. Each (action, resource) pair is
+// decided in one place: account actions are one's own, the audit log is for
+// admins, event actions follow the roles of API.md with admins allowed all.
+#include "authz.hpp"
+
+namespace authz {
+namespace {
+
+bool is_admin(const Actor& a) {
+    return a.role == GlobalRole::kAdmin;
+}
+
+bool has_event_role(const Resource& r, std::initializer_list<EventRole> roles) {
+    if (r.kind != Resource::Kind::kEvent || !r.actor_event_role) {
+        return false;
+    }
+    for (EventRole role : roles) {
+        if (*r.actor_event_role == role) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool allowed(const Actor& actor, Action action, const Resource& r) {
+    switch (action) {
+        case Action::kReadAccount:
+        case Action::kEndSessions:
+            return r.kind == Resource::Kind::kAccount && r.owner_id == actor.user_id;
+        case Action::kChangeRole:
+            return is_admin(actor) && r.kind == Resource::Kind::kAccount;
+        case Action::kReadAuditLog:
+            return is_admin(actor) && r.kind == Resource::Kind::kAuditLog;
+        case Action::kCreateEvent:
+            return true;
+        case Action::kReadEvent:
+            return !r.event_is_draft || is_admin(actor) ||
+                   has_event_role(
+                       r, {EventRole::kOrganizer, EventRole::kScorekeeper, EventRole::kViewer});
+        case Action::kReadMembers:
+            return is_admin(actor) ||
+                   has_event_role(
+                       r, {EventRole::kOrganizer, EventRole::kScorekeeper, EventRole::kViewer});
+        case Action::kUpdateEvent:
+        case Action::kManageMembers:
+        case Action::kCorrectScore:
+            return is_admin(actor) || has_event_role(r, {EventRole::kOrganizer});
+        case Action::kRecordScore:
+            return is_admin(actor) ||
+                   has_event_role(r, {EventRole::kOrganizer, EventRole::kScorekeeper});
+    }
+    return false;
+}
+
+}  // namespace
+
+std::optional<GlobalRole> parse_global_role(std::string_view text) noexcept {
+    if (text == "user") {
+        return GlobalRole::kUser;
+    }
+    if (text == "admin") {
+        return GlobalRole::kAdmin;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(GlobalRole role) noexcept {
+    return role == GlobalRole::kAdmin ? "admin" : "user";
+}
+
+std::optional<EventRole> parse_event_role(std::string_view text) noexcept {
+    if (text == "organizer") {
+        return EventRole::kOrganizer;
+    }
+    if (text == "scorekeeper") {
+        return EventRole::kScorekeeper;
+    }
+    if (text == "viewer") {
+        return EventRole::kViewer;
+    }
+    return std::nullopt;
+}
+
+Decision may(const std::optional<Actor>& actor, Action action, const Resource& resource) noexcept {
+    if (!actor) {
+        // Only public event pages are open to anonymous callers.
+        if (action == Action::kReadEvent && resource.kind == Resource::Kind::kEvent &&
+            !resource.event_is_draft) {
+            return Decision::kAllow;
+        }
+        return Decision::kUnauthenticated;
+    }
+    return allowed(*actor, action, resource) ? Decision::kAllow : Decision::kForbidden;
+}
+
+}  // namespace authz
