@@ -1,0 +1,27 @@
+// Opaque keyset cursors of the tournament lists. A cursor is base64url of
+// "<list>|<key>|<id>": the sort key and id of the last row of a page, so the
+// next page starts strictly after it and stays stable while rows are
+// inserted. The list tag keeps a cursor of one list from being used on another.
+// Pure functions; any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tournament {
+
+struct Cursor {
+    std::string key;  // the sort key as text (a date, an instant, or empty)
+    std::int64_t id = 0;
+};
+
+[[nodiscard]] std::string encode_cursor(std::string_view list, std::string_view key,
+                                        std::int64_t id);
+
+// nullopt unless `text` is a cursor of `list` with a positive id; the caller
+// checks the key's form.
+[[nodiscard]] std::optional<Cursor> decode_cursor(std::string_view list, std::string_view text);
+
+}  // namespace tournament

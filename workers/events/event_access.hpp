@@ -1,0 +1,33 @@
+// Authorization of tournament operations: every event action of a caller is
+// decided by authz::may (the one authorization function) from the event's
+// state and the caller's membership, loaded inside the operation's
+// transaction. Drafts are hidden: a caller who may not read a draft gets 404
+// for every route of it, as if it did not exist.
+#pragma once
+
+#include <cstdint>
+
+#include "authz.hpp"
+#include "db/connection.hpp"
+#include "events/caller.hpp"
+#include "events/event_repository.hpp"
+
+namespace tournament {
+
+// Throws http::Problem 404 (no event, or a draft the caller may not read),
+// 401 (anonymous, the action needs a sign-in) or 403 (signed in, not allowed).
+void authorize_event(const Caller& caller, authz::Action action, const EventAccess& access);
+
+// Loads the caller's access to event `event_id` (taking `lock` on the event
+// row) and authorizes `action`; returns the access.
+[[nodiscard]] EventAccess require_event(db::Tx& tx, const Caller& caller, std::int64_t event_id,
+                                        authz::Action action, Lock lock = Lock::kNone);
+
+// The same for the event of game `game_id` (404 when there is no such game).
+[[nodiscard]] EventAccess require_game_event(db::Tx& tx, const Caller& caller, std::int64_t game_id,
+                                             authz::Action action, Lock lock = Lock::kNone);
+
+// The caller, or a 401 Problem for an anonymous one.
+[[nodiscard]] const authz::Actor& require_signed_in(const Caller& caller);
+
+}  // namespace tournament

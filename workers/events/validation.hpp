@@ -1,0 +1,38 @@
+// Checks shared by the tournament services: text lengths in characters (as
+// the database's char_length counts them), trimming, and collecting field
+// errors into one 422 answer. Pure; any thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/problem.hpp"
+
+namespace tournament {
+
+// Code points in valid UTF-8 (request bodies are checked to be valid UTF-8).
+[[nodiscard]] std::size_t utf8_length(std::string_view text) noexcept;
+
+// `text` without leading and trailing ASCII whitespace.
+[[nodiscard]] std::string trimmed(std::string_view text);
+
+// Field errors of one request, thrown together as one 422.
+class FieldErrors {
+  public:
+    void add(std::string field, std::string message) {
+        errors_.push_back({std::move(field), std::move(message)});
+    }
+    // Adds an error unless `text` has min..max characters and no control characters.
+    void check_text(const std::string& field, std::string_view text, std::size_t min,
+                    std::size_t max);
+    [[nodiscard]] bool empty() const noexcept { return errors_.empty(); }
+    // Throws http::Problem 422 when any error was added.
+    void throw_if_any(std::string detail = "the body has invalid fields") const;
+
+  private:
+    std::vector<http::FieldError> errors_;
+};
+
+}  // namespace tournament

@@ -1,0 +1,80 @@
+// Standings maintenance and reads; see standings_service.hpp.
+#include "games/standings_service.hpp"
+
+#include "domain/standings.hpp"
+#include "events/event_access.hpp"
+#include "events/outbox_repository.hpp"
+#include "events/team_repository.hpp"
+#include "games/game_repository.hpp"
+#include "games/standings_repository.hpp"
+
+namespace tournament {
+namespace {
+
+nlohmann::json row_json(const domain::StandingsRow& r) {
+    return {{"rank", r.rank},
+            {"team_id", r.team_id},
+            {"team_name", r.team_name},
+            {"played", r.played},
+            {"won", r.won},
+            {"drawn", r.drawn},
+            {"lost", r.lost},
+            {"goals_for", r.goals_for},
+            {"goals_against", r.goals_against},
+            {"goal_difference", r.goal_difference},
+            {"points", r.points},
+            {"away_goals_for", r.away_goals_for}};
+}
+
+StandingsView view_of(std::int64_t event_id, std::int64_t version, const std::string& format,
+                      const std::vector<domain::StandingsRow>& rows) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& r : rows) {
+        items.push_back(row_json(r));
+    }
+    return {version,
+            {{"event_id", event_id}, {"version", version}, {"format", format}, {"rows", items}}};
+}
+
+}  // namespace
+
+StandingsView refresh_standings(db::Tx& tx, std::int64_t event_id) {
+    // The version row first: its lock orders concurrent recomputations, and
+    // the games read below then include every one committed before.
+    const std::int64_t version = standings_repo::bump_version(tx, event_id);
+    const auto event = event_repo::find(tx, event_id);
+    if (!event) {
+        throw std::runtime_error("refresh_standings: the event is gone");
+    }
+    std::vector<domain::StandingsRow> rows;
+    const auto format = domain::parse_format(event->format);
+    if (format && domain::is_round_robin(*format)) {
+        const auto teams = team_repo::all(tx, event_id);
+        const auto finals = game_repo::finals(tx, event_id);
+        const auto order = domain::parse_tiebreakers(event->tiebreakers);
+        rows = domain::compute_standings(teams, finals, event->points, order.order);
+        standings_repo::store(tx, event_id, rows);
+    } else {
+        standings_repo::clear(tx, event_id);
+    }
+    StandingsView view = view_of(event_id, version, event->format, rows);
+    outbox::publish(tx, event_id, "standings.updated", "standings", view.body);
+    return view;
+}
+
+StandingsView read_standings(db::Connection& conn, const Caller& caller, std::int64_t event_id) {
+    return db::with_retry(
+        conn, caller.attempts,
+        [&](db::Tx& tx) {
+            const EventAccess access =
+                require_event(tx, caller, event_id, authz::Action::kReadEvent);
+            const std::int64_t version = standings_repo::version(tx, event_id);
+            const auto rows = domain::is_round_robin(access.format)
+                                  ? standings_repo::rows(tx, event_id)
+                                  : std::vector<domain::StandingsRow>{};
+            return view_of(event_id, version, std::string(domain::to_string(access.format)), rows);
+        },
+        db::Isolation::kRepeatableRead);  // the version and the rows of one snapshot
+}
+
+}  // namespace tournament

@@ -1,0 +1,76 @@
+// Team handlers; see teams.hpp.
+#include "handlers/teams.hpp"
+
+#include "events/team_service.hpp"
+#include "handlers/tournament_common.hpp"
+#include "http/json_body.hpp"
+
+namespace api {
+namespace {
+
+std::optional<int> read_seed(http::FieldReader& fields) {
+    auto seed = fields.integer("seed", false, 1, 100000);
+    return seed ? std::optional<int>(static_cast<int>(*seed)) : std::nullopt;
+}
+
+http::Response create(Context& ctx) {
+    const tournament::Caller caller = caller_of(ctx);
+    const std::int64_t event_id = id_param(ctx, "id");
+    const auto body = json_body(ctx);
+    http::FieldReader fields(body);
+    auto name = fields.string("name", true, 1, 400);
+    tournament::TeamInput in;
+    in.short_name = fields.string("short_name", false, 1, 64);
+    in.seed = read_seed(fields);
+    fields.finish();
+    in.name = *name;
+    const auto team = tournament::create_team(ctx.db(), caller, event_id, in);
+    http::Response r = json_response(ctx, 201, tournament::to_json(team));
+    r.set_header("Location", "/api/v1/events/" + std::to_string(event_id) + "/teams/" +
+                                 std::to_string(team.id));
+    return r;
+}
+
+http::Response list(Context& ctx) {
+    const tournament::Caller caller = caller_of(ctx);
+    const std::int64_t event_id = id_param(ctx, "id");
+    QueryReader query(ctx.req);
+    auto cursor = query.cursor();
+    const int limit = query.limit();
+    query.finish();
+    return page_response(ctx, tournament::list_teams(ctx.db(), caller, event_id, cursor, limit));
+}
+
+http::Response update(Context& ctx) {
+    const tournament::Caller caller = caller_of(ctx);
+    const std::int64_t event_id = id_param(ctx, "id");
+    const std::int64_t team_id = id_param(ctx, "team_id");
+    const auto body = json_body(ctx);
+    http::FieldReader fields(body);
+    tournament::TeamPatch p;
+    p.name = fields.string("name", false, 1, 400);
+    p.short_name_set = body.contains("short_name");
+    p.short_name = fields.string("short_name", false, 1, 64);
+    p.seed_set = body.contains("seed");
+    p.seed = read_seed(fields);
+    fields.finish();
+    const auto team = tournament::update_team(ctx.db(), caller, event_id, team_id, p);
+    return json_response(ctx, 200, tournament::to_json(team));
+}
+
+http::Response remove(Context& ctx) {
+    const tournament::Caller caller = caller_of(ctx);
+    tournament::delete_team(ctx.db(), caller, id_param(ctx, "id"), id_param(ctx, "team_id"));
+    return http::Response::no_content();
+}
+
+}  // namespace
+
+void add_team_routes(Router& router) {
+    router.add("POST", "/api/v1/events/{id}/teams", create);
+    router.add("GET", "/api/v1/events/{id}/teams", list);
+    router.add("PATCH", "/api/v1/events/{id}/teams/{team_id}", update);
+    router.add("DELETE", "/api/v1/events/{id}/teams/{team_id}", remove);
+}
+
+}  // namespace api
