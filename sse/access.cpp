@@ -1,0 +1,122 @@
+// Access to streams: tickets and event visibility; see access.hpp.
+#include "access.hpp"
+
+#include "stream_ticket.hpp"
+
+namespace sse {
+namespace {
+
+constexpr std::size_t kMaxCacheEntries = 100000;
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+AccessDecision verdict(AccessDecision::Verdict v, std::string detail, std::string reason) {
+    return AccessDecision{v, std::move(detail), std::move(reason), std::nullopt};
+}
+
+}  // namespace
+
+const char* const AccessGate::kEventStatusSql =
+    "SELECT id, status FROM events WHERE id = ANY($1::bigint[])";
+
+AccessGate::AccessGate(AsyncConnection& db, AccessSettings settings)
+    : db_(db), settings_(std::move(settings)) {}
+
+void AccessGate::check(const StreamRequest& request, std::function<void(AccessDecision)> done) {
+    using V = AccessDecision::Verdict;
+    std::optional<stream_ticket::Ticket> ticket;
+    if (request.ticket) {
+        auto v = stream_ticket::verify(*request.ticket, settings_.keys, settings_.issuer,
+                                       settings_.leeway, unix_now());
+        if (!v.ticket) {
+            done(verdict(V::kForbidden,
+                         "the stream ticket is invalid or expired; ask for a new one",
+                         "ticket_" + v.error));
+            return;
+        }
+        ticket = std::move(v.ticket);
+    }
+    std::vector<std::int64_t> lookup;
+    for (const auto& topic : request.topics) {
+        if (ticket && stream_ticket::covers(*ticket, topic)) {
+            continue;
+        }
+        if (topic == kAdminTopic) {
+            done(verdict(V::kForbidden,
+                         "the admin stream needs a stream ticket (POST /api/v1/stream-tickets)",
+                         ticket ? "ticket_topics" : "no_ticket"));
+            return;
+        }
+        if (auto id = event_topic_id(topic)) {
+            lookup.push_back(*id);
+        }
+    }
+    const std::optional<std::int64_t> user = ticket ? std::optional(ticket->user_id) : std::nullopt;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::int64_t> missing;
+    for (auto id : lookup) {
+        auto it = cache_.find(id);
+        if (it == cache_.end() || it->second.expires <= now) {
+            missing.push_back(id);
+        }
+    }
+    if (missing.empty()) {
+        done(decide(lookup, user));
+        return;
+    }
+    std::string array = "{";
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+        array += (i ? "," : "") + std::to_string(missing[i]);
+    }
+    array += "}";
+    db_.query(kEventStatusSql, {array},
+              [this, lookup, missing, user, done = std::move(done)](
+                  QueryOutcome outcome, db::Result r, const std::string&) {
+                  if (outcome != QueryOutcome::kOk) {
+                      done(verdict(V::kUnavailable,
+                                   "the stream service cannot check this event right now; retry",
+                                   "db_unavailable"));
+                      return;
+                  }
+                  if (cache_.size() > kMaxCacheEntries) {
+                      cache_.clear();
+                  }
+                  const auto expires = std::chrono::steady_clock::now() + settings_.cache_ttl;
+                  for (auto id : missing) {
+                      cache_[id] = CacheEntry{EventAccess::kMissing, expires};
+                  }
+                  for (int i = 0; i < r.rows(); ++i) {
+                      const bool draft = r.text(i, 1) == "draft";
+                      cache_[r.get<std::int64_t>(i, 0)] =
+                          CacheEntry{draft ? EventAccess::kDraft : EventAccess::kPublic, expires};
+                  }
+                  done(decide(lookup, user));
+              });
+}
+
+AccessDecision AccessGate::decide(const std::vector<std::int64_t>& events,
+                                  std::optional<std::int64_t> user_id) const {
+    using V = AccessDecision::Verdict;
+    for (auto id : events) {
+        auto it = cache_.find(id);
+        const EventAccess a = it == cache_.end() ? EventAccess::kMissing : it->second.access;
+        if (a == EventAccess::kMissing) {
+            return verdict(V::kNotFound, "no event " + std::to_string(id), "no_event");
+        }
+        if (a == EventAccess::kDraft) {
+            return verdict(V::kForbidden,
+                           "event " + std::to_string(id) +
+                               " is not public; open its stream with a stream ticket",
+                           "draft_event");
+        }
+    }
+    AccessDecision ok = verdict(V::kAllow, "", "");
+    ok.user_id = user_id;
+    return ok;
+}
+
+}  // namespace sse

@@ -1,0 +1,64 @@
+// sse::AccessGate: may this stream open? The admin topic needs a stream
+// ticket that covers it. An event topic is public unless the event is a
+// draft: its status comes from one query on scoreline-sse's connection and
+// is cached for a short while (SCORELINE_SSE_ACCESS_CACHE_MS), so a burst
+// of reconnects costs one query per event; a ticket that covers the topic
+// skips the lookup (scoreline-api checked membership when it issued it).
+// Tickets are verified here with the public keys only, without the database.
+// Loop thread only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "async_connection.hpp"
+#include "auth/keys.hpp"
+#include "loop.hpp"
+#include "stream_request.hpp"
+
+namespace sse {
+
+struct AccessSettings {
+    auth::KeyRing keys;  // verification keys of stream tickets; may be empty
+    std::string issuer = "scoreline";
+    std::chrono::seconds leeway{30};
+    std::chrono::milliseconds cache_ttl{5000};
+};
+
+struct AccessDecision {
+    enum class Verdict { kAllow, kForbidden, kNotFound, kUnavailable } verdict = Verdict::kAllow;
+    std::string detail;                   // for the client
+    std::string log_reason;               // for the log: never the ticket itself
+    std::optional<std::int64_t> user_id;  // from a valid ticket
+};
+
+class AccessGate {
+  public:
+    AccessGate(AsyncConnection& db, AccessSettings settings);
+
+    // Decides for `request`; `done` runs exactly once, at once when nothing
+    // needs the database, else when the lookup ends (or fails: kUnavailable).
+    void check(const StreamRequest& request, std::function<void(AccessDecision)> done);
+
+    static const char* const kEventStatusSql;
+
+  private:
+    enum class EventAccess { kPublic, kDraft, kMissing };
+    struct CacheEntry {
+        EventAccess access;
+        std::chrono::steady_clock::time_point expires;
+    };
+    [[nodiscard]] AccessDecision decide(const std::vector<std::int64_t>& events,
+                                        std::optional<std::int64_t> user_id) const;
+
+    AsyncConnection& db_;
+    AccessSettings settings_;
+    std::unordered_map<std::int64_t, CacheEntry> cache_;
+};
+
+}  // namespace sse

@@ -1,0 +1,135 @@
+// The stream side of sse::Server: opening a stream, its start position in
+// the outbox, Last-Event-ID replays, fan-out of outbox rows to the streams
+// of their topic, heartbeats. Connection handling is in server.cpp.
+#include <nlohmann/json.hpp>
+
+#include "log.hpp"
+#include "response.hpp"
+#include "server.hpp"
+
+namespace sse {
+namespace {
+
+FramePtr raw_frame(std::string bytes) {
+    return std::make_shared<const Frame>(Frame{0, std::move(bytes), 0});
+}
+
+}  // namespace
+
+void Server::start_stream(Client& c, const StreamRequest& request,
+                          std::optional<std::int64_t> user_id) {
+    c.topics = request.topics;
+    c.last_event_id = request.last_event_id;
+    registry_.set_state(c, ClientState::kStreaming);
+    registry_.subscribe(c);
+    ++metrics_.streams_opened;
+    (void)c.enqueue(raw_frame(stream_head()), loop_.now());
+    (void)c.enqueue(make_preamble(settings_.retry), loop_.now());
+    nlohmann::json fields = {{"topics", c.topics},
+                             {"request_id", c.request_id},
+                             {"ip", c.ip},
+                             {"last_event_id", nullptr}};
+    if (c.last_event_id) {
+        fields["last_event_id"] = *c.last_event_id;
+    }
+    if (user_id) {
+        fields["user_id"] = *user_id;
+    }
+    slog::info("stream_opened", fields);
+    if (reader_.cursor().positioned()) {
+        sync(c);
+    }
+    mark_dirty(c);
+}
+
+void Server::sync(Client& c) {
+    const std::int64_t start = reader_.cursor().delivered();
+    c.synced = true;
+    if (c.last_event_id && *c.last_event_id < start) {
+        c.last_id = *c.last_event_id;
+        c.replaying = true;
+        replay(c, start);
+    } else {
+        c.last_id = std::max(start, c.last_event_id.value_or(0));
+    }
+}
+
+void Server::replay(Client& c, std::int64_t start) {
+    const std::uint64_t id = c.id;
+    const std::int64_t after = c.last_id;
+    replayer_.replay(c.topics, after, start, [this, id, start, after](ReplayResult r) {
+        Client* cl = registry_.find(id);
+        if (!cl || cl->state != ClientState::kStreaming) {
+            return;
+        }
+        switch (r.status) {
+            case ReplayResult::Status::kUnavailable:
+                replay_waiting_.emplace_back(id, start);
+                return;
+            case ReplayResult::Status::kReset: {
+                ++metrics_.resets;
+                const nlohmann::json data = {{"reason", r.reset_reason}, {"last_event_id", after}};
+                (void)cl->enqueue(make_message(start, "reset", data.dump(), 0), loop_.now());
+                break;
+            }
+            case ReplayResult::Status::kRows:
+                ++metrics_.replays;
+                metrics_.replayed_messages += r.rows.size();
+                for (const auto& row : r.rows) {
+                    // created_epoch 0: replayed rows stay out of the latency histogram.
+                    (void)cl->enqueue(make_message(row.id, row.kind, row.payload, 0), loop_.now());
+                }
+                break;
+        }
+        cl->replaying = false;
+        for (auto& f : cl->held) {
+            (void)cl->enqueue(std::move(f), loop_.now());
+        }
+        cl->held.clear();
+        cl->held_bytes = 0;
+        // A replay may be large; the backlog limit applies to live output only.
+        mark_dirty(*cl);
+    });
+}
+
+void Server::publish(const std::vector<OutboxRow>& rows) {
+    for (const auto& row : rows) {
+        ++metrics_.outbox_rows;
+        if (!registry_.has_subscribers(row.topic)) {
+            continue;
+        }
+        const FramePtr frame = make_message(row.id, row.kind, row.payload, row.created_epoch);
+        registry_.for_each_subscriber(row.topic, [&](Client& c) { deliver(c, frame); });
+    }
+}
+
+void Server::deliver(Client& c, const FramePtr& frame) {
+    if (!c.synced) {
+        return;  // before its start position; a replay covers what it asked for
+    }
+    if (c.replaying) {
+        c.held.push_back(frame);
+        c.held_bytes += frame->bytes.size();
+        if (c.held_bytes > settings_.max_backlog_bytes) {
+            close(c, CloseReason::kBacklog);
+        }
+        return;
+    }
+    // The backlog is judged after the next write attempt (flush), so a burst
+    // that a reading client takes at once does not count against it.
+    (void)c.enqueue(frame, loop_.now());
+    mark_dirty(c);
+}
+
+void Server::heartbeat() {
+    heartbeat_timer_ = loop_.add_timer(settings_.heartbeat, [this] { heartbeat(); });
+    ++metrics_.heartbeats;
+    registry_.for_each_open([this](Client& c) {
+        if (c.state == ClientState::kStreaming && c.queue.empty()) {
+            (void)c.enqueue(heartbeat_frame_, loop_.now());
+            mark_dirty(c);
+        }
+    });
+}
+
+}  // namespace sse

@@ -1,0 +1,219 @@
+// scoreline-sse's outbox reader against a real PostgreSQL: rows committed out
+// of id order go out in id order, never skipped nor repeated (also when the
+// higher id's transaction got its transaction id first); Last-Event-ID
+// replays exactly what was missed, an old one gets event: reset; the stream
+// survives a PostgreSQL restart and a scoreline-sse kill -9 without losing a row.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "sse_fixture.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using harness::SseClient;
+
+class SseOutboxTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { world_ = new ssetest::SseWorld(); }
+    static void TearDownTestSuite() {
+        delete world_;
+        world_ = nullptr;
+    }
+    void SetUp() override {
+        sse_ = world_->start_sse("sse-" + std::to_string(++instance_),
+                                 {{"SCORELINE_SSE_REPLAY_WINDOW_S", "3600"}});
+        writer_ = std::make_unique<ssetest::Writer>(world_->db_url());
+        event_ = writer_->make_event();
+        topic_ = "event:" + std::to_string(event_);
+        path_ = "/api/v1/events/" + std::to_string(event_) + "/stream";
+    }
+    void TearDown() override {
+        writer_.reset();
+        sse_.reset();
+    }
+    std::unique_ptr<SseClient> subscribe(std::vector<std::string> headers = {}) {
+        auto c = std::make_unique<SseClient>(sse_->client(path_, std::move(headers)));
+        EXPECT_EQ(c->wait_status(), 200) << c->body();
+        return c;
+    }
+    std::int64_t insert(ssetest::Writer& w, const std::string& note = "x") {
+        return w.insert(topic_, "score.updated",
+                        nlohmann::json({{"event_id", event_}, {"note", note}}).dump());
+    }
+
+    static ssetest::SseWorld* world_;
+    static int instance_;
+    std::unique_ptr<ssetest::SseProcess> sse_;
+    std::unique_ptr<ssetest::Writer> writer_;
+    std::int64_t event_ = 0;
+    std::string topic_;
+    std::string path_;
+};
+ssetest::SseWorld* SseOutboxTest::world_ = nullptr;
+int SseOutboxTest::instance_ = 0;
+
+// BEGIN on a raw connection, kept open by the test.
+void begin(db::Connection& c) {
+    (void)c.exec_script("BEGIN");
+}
+void commit(db::Connection& c) {
+    (void)c.exec_script("COMMIT");
+}
+
+TEST_F(SseOutboxTest, ALowerIdCommittedLaterIsNeitherSkippedNorReordered) {
+    auto client = subscribe();
+    ssetest::Writer slow(world_->db_url());
+    ssetest::Writer fast(world_->db_url());
+    begin(slow.connection());
+    const auto low = insert(slow, "slow");   // drawn first, commits last
+    const auto high = insert(fast, "fast");  // autocommit
+    ASSERT_LT(low, high);
+    std::this_thread::sleep_for(1500ms);  // several polls and notifications
+    EXPECT_EQ(client->event_count(), 0u)
+        << "id " << high << " went out while id " << low << " could still commit";
+    commit(slow.connection());
+    ASSERT_TRUE(client->wait_events(2, 10s));
+    EXPECT_EQ(ssetest::ids_of(client->events()), (std::vector<std::int64_t>{low, high}));
+}
+
+TEST_F(SseOutboxTest, AnOlderTransactionIdWithAHigherOutboxIdWaitsForTheLowerId) {
+    // T2 takes its transaction id first, T1 then draws the lower outbox id,
+    // T2 draws the higher one and commits: T2's txid is below every running
+    // transaction's, which the naive "txid < xmin" rule would send at once.
+    auto client = subscribe();
+    ssetest::Writer t1(world_->db_url());
+    ssetest::Writer t2(world_->db_url());
+    begin(t2.connection());
+    (void)t2.connection().exec_script("SELECT pg_current_xact_id()");
+    begin(t1.connection());
+    const auto low = insert(t1, "t1");
+    const auto high = insert(t2, "t2");
+    ASSERT_LT(low, high);
+    commit(t2.connection());
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(client->event_count(), 0u);
+    commit(t1.connection());
+    ASSERT_TRUE(client->wait_events(2, 10s));
+    EXPECT_EQ(ssetest::ids_of(client->events()), (std::vector<std::int64_t>{low, high}));
+}
+
+TEST_F(SseOutboxTest, RolledBackRowsLeaveAGapThatDoesNotStall) {
+    auto client = subscribe();
+    ssetest::Writer rolled(world_->db_url());
+    begin(rolled.connection());
+    (void)insert(rolled, "never");
+    (void)rolled.connection().exec_script("ROLLBACK");
+    const auto after = insert(*writer_, "after");
+    ASSERT_TRUE(client->wait_events(1, 10s));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(ssetest::ids_of(client->events()), std::vector<std::int64_t>{after});
+}
+
+TEST_F(SseOutboxTest, LastEventIdReplaysExactlyTheMissedRows) {
+    std::vector<std::int64_t> ids;
+    auto first = subscribe();
+    for (int i = 0; i < 3; ++i) {
+        ids.push_back(insert(*writer_));
+    }
+    ASSERT_TRUE(first->wait_events(3, 10s));
+    const std::string last = first->last_event_id();
+    ASSERT_EQ(last, std::to_string(ids[2]));
+    first->stop();
+    for (int i = 0; i < 4; ++i) {
+        ids.push_back(insert(*writer_));
+        (void)writer_->insert("event:424242", "score.updated", "{}");  // another topic
+    }
+    auto again = subscribe({"Last-Event-ID: " + last});
+    ids.push_back(insert(*writer_));  // live, after the replay
+    ASSERT_TRUE(again->wait_events(5, 10s));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(ssetest::ids_of(again->events()),
+              std::vector<std::int64_t>(ids.begin() + 3, ids.end()));
+    // The query parameter works the same way (for a first EventSource connection).
+    SseClient param(sse_->client(path_ + "?last_event_id=" + std::to_string(ids[5])));
+    ASSERT_EQ(param.wait_status(), 200);
+    ASSERT_TRUE(param.wait_events(2, 10s));
+    EXPECT_EQ(ssetest::ids_of(param.events()), (std::vector<std::int64_t>{ids[6], ids[7]}));
+    auto [status, metrics] = sse_->ops_get("/metrics");
+    EXPECT_NE(metrics.find("scoreline_sse_replays_total 2"), std::string::npos) << metrics;
+}
+
+TEST_F(SseOutboxTest, ALastEventIdOlderThanTheWindowGetsAReset) {
+    const auto old_id = writer_->insert(topic_, "score.updated", "{}");
+    (void)writer_->connection().exec_script(
+        "UPDATE outbox SET created_at = now() - interval '2 hours' WHERE id = " +
+        std::to_string(old_id));
+    const auto newer = insert(*writer_);
+    // Once the process has delivered them, the rows can only come by replay.
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            const std::string m = sse_->ops_get("/metrics").second;
+            const auto at = m.find("\nscoreline_sse_outbox_delivered_id ");
+            return at != std::string::npos && std::stoll(m.substr(at + 35)) >= newer;
+        },
+        10s));
+    auto client = subscribe({"Last-Event-ID: " + std::to_string(old_id - 1)});
+    ASSERT_TRUE(client->wait_events(1, 10s));
+    const auto e = client->events()[0];
+    EXPECT_EQ(e.event, "reset");
+    EXPECT_EQ(nlohmann::json::parse(e.data)["reason"], "window");
+    // The reset's id is where the stream continues: every later row follows live.
+    const std::int64_t from = std::stoll(e.id);
+    EXPECT_GE(from, old_id);
+    const auto live = insert(*writer_);
+    std::vector<std::int64_t> expected = {from};
+    for (auto id : {newer, live}) {
+        if (id > from) {
+            expected.push_back(id);
+        }
+    }
+    ASSERT_TRUE(client->wait_events(expected.size(), 10s));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(ssetest::ids_of(client->events()), expected);
+}
+
+TEST_F(SseOutboxTest, SurvivesAPostgresRestartWithoutLosingARow) {
+    auto client = subscribe();
+    std::vector<std::int64_t> ids = {insert(*writer_)};
+    ASSERT_TRUE(client->wait_events(1, 10s));
+    writer_.reset();
+    world_->pg().restart();
+    writer_ = std::make_unique<ssetest::Writer>(world_->db_url());
+    for (int i = 0; i < 5; ++i) {
+        ids.push_back(insert(*writer_));
+    }
+    ASSERT_TRUE(client->wait_events(6, 20s)) << sse_->log();
+    EXPECT_EQ(ssetest::ids_of(client->events()), ids);
+    EXPECT_TRUE(harness::wait_until(
+        [&] {
+            return sse_->ops_get("/metrics").second.find("scoreline_sse_db_reconnects_total 1") !=
+                   std::string::npos;
+        },
+        5s));
+}
+
+TEST_F(SseOutboxTest, AClientCatchesUpAfterScorelineSseWasKilled) {
+    auto client = subscribe();
+    std::vector<std::int64_t> ids = {insert(*writer_)};
+    ASSERT_TRUE(client->wait_events(1, 10s));
+    sse_->kill(SIGKILL);
+    EXPECT_TRUE(client->wait_finished(5s));
+    const std::string last = client->last_event_id();
+    for (int i = 0; i < 3; ++i) {
+        ids.push_back(insert(*writer_));
+    }
+    sse_->start();
+    auto again = subscribe({"Last-Event-ID: " + last});
+    ids.push_back(insert(*writer_));
+    ASSERT_TRUE(again->wait_events(4, 10s)) << sse_->log();
+    std::vector<std::int64_t> got = ssetest::ids_of(client->events());
+    const auto more = ssetest::ids_of(again->events());
+    got.insert(got.end(), more.begin(), more.end());
+    EXPECT_EQ(got, ids);
+}
+
+}  // namespace

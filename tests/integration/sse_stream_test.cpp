@@ -1,0 +1,297 @@
+// scoreline-sse against a real PostgreSQL, on its unix socket: a committed
+// outbox row reaches a subscriber with its id, event and data; heartbeats and
+// retry; strict request parsing (400), routes (404/405), event visibility
+// (404 for no event, 403 for a draft), stream tickets (403 without, expired
+// or forged; 200 with a valid one); /healthz and /metrics; SIGTERM.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "sse_fixture.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using harness::SseClient;
+
+class SseStreamTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        world_ = new ssetest::SseWorld();
+        sse_ = world_->start_sse("sse-a").release();
+    }
+    static void TearDownTestSuite() {
+        delete sse_;
+        delete world_;
+    }
+    static ssetest::SseWorld* world_;
+    static ssetest::SseProcess* sse_;
+};
+ssetest::SseWorld* SseStreamTest::world_ = nullptr;
+ssetest::SseProcess* SseStreamTest::sse_ = nullptr;
+
+TEST_F(SseStreamTest, CommittedRowReachesSubscriberWithIdEventAndData) {
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    const std::string topic = "event:" + std::to_string(event);
+    SseClient client(sse_->client("/api/v1/events/" + std::to_string(event) + "/stream"));
+    ASSERT_EQ(client.wait_status(), 200) << client.body() << sse_->log();
+    EXPECT_EQ(client.header("content-type"), "text/event-stream; charset=utf-8");
+    EXPECT_EQ(client.header("cache-control"), "no-store");
+    ASSERT_TRUE(harness::wait_until([&] { return !client.retry().empty(); }, 5s));
+    EXPECT_EQ(client.retry(), "500");
+    // A row of another topic is not delivered to this stream.
+    (void)w.insert("event:999999", "score.updated", R"({"event_id":999999})");
+    const auto id = w.insert(topic, "score.updated",
+                             R"({"event_id":)" + std::to_string(event) + R"(,"game":{"id":7}})");
+    ASSERT_TRUE(client.wait_events(1, 10s)) << sse_->log();
+    const auto events = client.events();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].id, std::to_string(id));
+    EXPECT_EQ(events[0].event, "score.updated");
+    const auto data = nlohmann::json::parse(events[0].data);
+    EXPECT_EQ(data["event_id"], event);
+    EXPECT_EQ(data["game"]["id"], 7);
+}
+
+TEST_F(SseStreamTest, HeartbeatsArrive) {
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    SseClient client(sse_->client("/api/v1/events/" + std::to_string(event) + "/stream"));
+    ASSERT_EQ(client.wait_status(), 200);
+    // The preamble carries one comment; heartbeats (every 300 ms here) add more.
+    EXPECT_TRUE(client.wait_comments(4, 5s)) << client.comment_count();
+}
+
+TEST_F(SseStreamTest, SeveralTopicsOnOneStream) {
+    ssetest::Writer w(world_->db_url());
+    const auto a = w.make_event();
+    const auto b = w.make_event();
+    const auto c = w.make_event();
+    SseClient client(sse_->client("/api/v1/stream?topics=event:" + std::to_string(a) +
+                                  ",event:" + std::to_string(b)));
+    ASSERT_EQ(client.wait_status(), 200) << client.body();
+    const auto id1 = w.insert("event:" + std::to_string(a), "game.updated", "{}");
+    (void)w.insert("event:" + std::to_string(c), "game.updated", "{}");
+    const auto id3 = w.insert("event:" + std::to_string(b), "standings.updated", "{}");
+    ASSERT_TRUE(client.wait_events(2, 10s));
+    EXPECT_EQ(ssetest::ids_of(client.events()), (std::vector<std::int64_t>{id1, id3}));
+}
+
+TEST_F(SseStreamTest, MalformedRequestsGet400AndAreClosed) {
+    const std::vector<std::string> bad = {
+        "GET /api/v1/stream?topics=event:1 HTTP/1.1\nHost: x\n\n",         // bare LF
+        "GET /api/v1/stream?topics=event:1 HTTP/1.1\r\nHost : x\r\n\r\n",  // space before colon
+        "GET /api/v1/stream?topics=event:1 HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
+        "GET  /api/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n",         // two spaces
+        "GET http://x/api/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n",  // absolute-form
+        "GET /api/v1/stream?topics=event:1 HTTP/1.1\r\n\r\n",      // no Host
+        "GET /api/v1/stream?topics=event:1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n",
+        "GET /api/v1/stream?topics=nope HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /api/v1/stream?topics=event:1&topics=event:2 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /api/v1/events/1/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: -3\r\n\r\n",
+    };
+    for (const auto& req : bad) {
+        const std::string out = ssetest::raw_exchange(sse_->socket(), req);
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 400 ")) << req << "\n---\n" << out;
+        EXPECT_NE(out.find("application/problem+json"), std::string::npos) << out;
+        EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+    }
+    // Limits: a line longer than 4096 bytes, more than 64 header fields.
+    std::string long_line = "GET /api/v1/stream?topics=event:1&x=" + std::string(5000, 'a') +
+                            " HTTP/1.1\r\nHost: x\r\n\r\n";
+    EXPECT_TRUE(ssetest::raw_exchange(sse_->socket(), long_line).starts_with("HTTP/1.1 414 "));
+    std::string many = "GET /api/v1/stream?topics=event:1 HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 70; ++i) {
+        many += "X-H" + std::to_string(i) + ": v\r\n";
+    }
+    EXPECT_TRUE(ssetest::raw_exchange(sse_->socket(), many + "\r\n").starts_with("HTTP/1.1 431 "));
+    EXPECT_TRUE(ssetest::raw_exchange(sse_->socket(), "GET /x HTTP/2.0\r\nHost: x\r\n\r\n")
+                    .starts_with("HTTP/1.1 505 "));
+}
+
+TEST_F(SseStreamTest, UnknownRoutesAndMethods) {
+    EXPECT_TRUE(
+        ssetest::raw_exchange(sse_->socket(), "GET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n")
+            .starts_with("HTTP/1.1 404 "));
+    EXPECT_TRUE(ssetest::raw_exchange(sse_->socket(),
+                                      "GET /api/v1/events/01/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .starts_with("HTTP/1.1 404 "));
+    const std::string post = ssetest::raw_exchange(
+        sse_->socket(),
+        "POST /api/v1/admin/stream HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_TRUE(post.starts_with("HTTP/1.1 405 ")) << post;
+    EXPECT_NE(post.find("Allow: GET"), std::string::npos);
+    // An event that does not exist.
+    SseClient missing(sse_->client("/api/v1/events/987654321/stream"));
+    EXPECT_EQ(missing.wait_status(), 404);
+    EXPECT_TRUE(missing.wait_finished(5s));
+}
+
+TEST_F(SseStreamTest, PrivateTopicsNeedAValidTicket) {
+    ssetest::Writer w(world_->db_url());
+    const auto draft = w.make_event("draft");
+    const std::string topic = "event:" + std::to_string(draft);
+    const std::string path = "/api/v1/events/" + std::to_string(draft) + "/stream";
+    const auto& keys = world_->keys();
+
+    SseClient none(sse_->client(path));
+    EXPECT_EQ(none.wait_status(), 403) << none.body();
+    SseClient admin_none(sse_->client("/api/v1/admin/stream"));
+    EXPECT_EQ(admin_none.wait_status(), 403);
+
+    const std::string expired = ssetest::make_ticket(keys, 1, {topic}, -1s);
+    SseClient old(sse_->client(path + "?ticket=" + expired));
+    EXPECT_EQ(old.wait_status(), 403);
+
+    // Forged: a valid ticket with its payload swapped for another topic's.
+    const std::string good_other = ssetest::make_ticket(keys, 1, {"event:1"}, 60s);
+    const std::string good = ssetest::make_ticket(keys, 1, {topic}, 60s);
+    const auto p1 = good_other.find('.');
+    const auto p2 = good.find('.');
+    const std::string forged = good_other.substr(0, p1) + good.substr(p2, good.rfind('.') - p2) +
+                               good_other.substr(good_other.rfind('.'));
+    SseClient fake(sse_->client(path + "?ticket=" + forged));
+    EXPECT_EQ(fake.wait_status(), 403);
+    // A valid ticket for another topic does not open this one.
+    SseClient wrong(sse_->client(path + "?ticket=" + good_other));
+    EXPECT_EQ(wrong.wait_status(), 403);
+
+    SseClient ok(sse_->client(path + "?ticket=" + good));
+    ASSERT_EQ(ok.wait_status(), 200) << ok.body();
+    const auto id = w.insert(topic, "game.updated", R"({"event_id":1})");
+    ASSERT_TRUE(ok.wait_events(1, 10s));
+    EXPECT_EQ(ok.events()[0].id, std::to_string(id));
+
+    const std::string admin_ticket = ssetest::make_ticket(keys, 1, {"admin"}, 60s, "admin");
+    SseClient admin(sse_->client("/api/v1/admin/stream?ticket=" + admin_ticket));
+    ASSERT_EQ(admin.wait_status(), 200) << admin.body();
+    const auto alert = w.insert("admin", "alert.created", R"({"alert":{"id":3}})");
+    ASSERT_TRUE(admin.wait_events(1, 10s));
+    EXPECT_EQ(admin.events()[0].id, std::to_string(alert));
+    EXPECT_EQ(admin.events()[0].event, "alert.created");
+    // No ticket ever reaches the log.
+    EXPECT_EQ(sse_->log().find(good), std::string::npos);
+    EXPECT_EQ(sse_->log().find(admin_ticket.substr(admin_ticket.rfind('.'))), std::string::npos);
+}
+
+TEST_F(SseStreamTest, HealthzAndMetrics) {
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    SseClient client(sse_->client("/api/v1/events/" + std::to_string(event) + "/stream"));
+    ASSERT_EQ(client.wait_status(), 200);
+    (void)w.insert("event:" + std::to_string(event), "game.updated", "{}");
+    ASSERT_TRUE(client.wait_events(1, 10s));
+    auto [hs, health] = sse_->ops_get("/healthz");
+    EXPECT_EQ(hs, 200);
+    EXPECT_EQ(nlohmann::json::parse(health)["database"], "up");
+    auto [ms, metrics] = sse_->ops_get("/metrics");
+    EXPECT_EQ(ms, 200);
+    for (const char* needle :
+         {"scoreline_sse_connections{state=\"streaming\"} ", "scoreline_sse_messages_sent_total ",
+          "scoreline_sse_bytes_sent_total ", "scoreline_sse_closed_total",
+          "scoreline_sse_delivery_latency_seconds_bucket{le=\"+Inf\"} ",
+          "scoreline_sse_replays_total ", "scoreline_sse_rejected_total{reason=\"bad_request\"}"}) {
+        EXPECT_NE(metrics.find(needle), std::string::npos) << needle << "\n" << metrics;
+    }
+    EXPECT_EQ(sse_->ops_get("/nope").first, 404);
+}
+
+TEST_F(SseStreamTest, PerAddressLimitAnswers429AndSilentClientsAreClosed) {
+    auto limited =
+        world_->start_sse("sse-limited", {{"SCORELINE_SSE_MAX_CONNECTIONS_PER_IP", "2"},
+                                          {"SCORELINE_SSE_HANDSHAKE_TIMEOUT_MS", "300"}});
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    const std::string path = "/api/v1/events/" + std::to_string(event) + "/stream";
+    SseClient a(limited->client(path, {"X-Real-IP: 10.1.2.3"}));
+    SseClient b(limited->client(path, {"X-Real-IP: 10.1.2.3"}));
+    ASSERT_EQ(a.wait_status(), 200);
+    ASSERT_EQ(b.wait_status(), 200);
+    SseClient c(limited->client(path, {"X-Real-IP: 10.1.2.3"}));
+    EXPECT_EQ(c.wait_status(), 429) << c.body();
+    EXPECT_EQ(c.header("retry-after"), "10");
+    SseClient other(limited->client(path, {"X-Real-IP: 10.9.9.9"}));
+    EXPECT_EQ(other.wait_status(), 200);
+    // A connection that never sends a complete request head is closed.
+    const auto started = std::chrono::steady_clock::now();
+    const std::string out = ssetest::raw_exchange(limited->socket(), "GET /api/v1/str", 5s);
+    EXPECT_EQ(out, "");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+    EXPECT_TRUE(harness::wait_until(
+        [&] {
+            return limited->ops_get("/metrics")
+                       .second.find("scoreline_sse_closed_total{reason=\"handshake_timeout\"} 1") !=
+                   std::string::npos;
+        },
+        5s));
+}
+
+TEST_F(SseStreamTest, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
+    auto stall = world_->start_sse("sse-stall", {{"SCORELINE_SSE_WRITE_TIMEOUT_MS", "500"},
+                                                 {"SCORELINE_SSE_MAX_BACKLOG_BYTES", "67108864"}});
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    // A raw client: sends its request and never reads a byte.
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, stall->socket().c_str(), sizeof addr.sun_path - 1);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const std::string req =
+        "GET /api/v1/events/" + std::to_string(event) + "/stream HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+    SseClient reader(stall->client("/api/v1/events/" + std::to_string(event) + "/stream"));
+    ASSERT_EQ(reader.wait_status(), 200);
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            return stall->ops_get("/metrics")
+                       .second.find("scoreline_sse_connections{state=\"streaming\"} 2") !=
+                   std::string::npos;
+        },
+        5s));
+    // More than the socket buffers hold: the stalled client's queue stays non-empty.
+    const std::string blob(100 * 1024, 'x');
+    for (int i = 0; i < 20; ++i) {
+        (void)w.insert("event:" + std::to_string(event), "game.updated",
+                       nlohmann::json({{"blob", blob}}).dump());
+    }
+    EXPECT_TRUE(reader.wait_events(20, 10s)) << "a reading client was held up";
+    EXPECT_TRUE(harness::wait_until(
+        [&] {
+            return stall->ops_get("/metrics")
+                       .second.find("scoreline_sse_closed_total{reason=\"write_timeout\"} 1") !=
+                   std::string::npos;
+        },
+        5s))
+        << stall->ops_get("/metrics").second;
+    ::close(fd);
+}
+
+// Runs last in this binary (gtest keeps declaration order): it stops the process.
+TEST_F(SseStreamTest, SigtermClosesEveryStreamCleanly) {
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    std::vector<std::unique_ptr<SseClient>> clients;
+    for (int i = 0; i < 5; ++i) {
+        clients.push_back(std::make_unique<SseClient>(
+            sse_->client("/api/v1/events/" + std::to_string(event) + "/stream")));
+        ASSERT_EQ(clients.back()->wait_status(), 200);
+    }
+    const auto st = sse_->terminate(10s);
+    ASSERT_TRUE(st.has_value());
+    EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << sse_->log();
+    for (auto& c : clients) {
+        EXPECT_TRUE(c->wait_finished(5s));
+        EXPECT_EQ(c->error(), "") << "the stream ended with an error instead of a clean close";
+    }
+    EXPECT_NE(sse_->log().find("\"reason\":\"shutdown\""), std::string::npos);
+}
+
+}  // namespace

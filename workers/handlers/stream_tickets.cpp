@@ -1,0 +1,160 @@
+// POST /api/v1/stream-tickets (issue 6): a short-lived stream ticket for
+// topics the signed-in caller may follow, for an EventSource that cannot send
+// Authorization (sse/stream_ticket.hpp has the format; scoreline-sse verifies
+// it without the database). Body {"topics": ["admin" | "event:{id}", …]};
+// answers 200 {ticket, expires_in, topics}. The admin topic needs the admin
+// role; an event topic needs the right to read the event (drafts: admins and
+// members). The ticket is never logged.
+#include "handlers/stream_tickets.hpp"
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "accounts/auth_runtime.hpp"
+#include "accounts/authenticate.hpp"
+#include "auth/jwt.hpp"
+#include "config.hpp"
+#include "db/connection.hpp"
+#include "http/json_body.hpp"
+#include "http/problem.hpp"
+#include "log.hpp"
+#include "stream_ticket.hpp"
+
+extern char** environ;
+
+namespace api {
+namespace {
+
+constexpr std::string_view kAdminTopic = "admin";
+
+constexpr db::Statement kEventAccess{
+    "stream_ticket_event_access",
+    "SELECT e.status, e.owner_id = $2::bigint, m.role FROM events e "
+    "LEFT JOIN event_members m ON m.event_id = e.id AND m.user_id = $2::bigint "
+    "WHERE e.id = $1::bigint"};
+
+// SCORELINE_STREAM_TICKET_TTL_S, read once (scoreline-api's config has no slot for it).
+std::chrono::seconds ticket_ttl() {
+    static const std::chrono::seconds ttl(
+        config::Source::load(environ).get_int("SCORELINE_STREAM_TICKET_TTL_S", 60, 10, 600));
+    return ttl;
+}
+
+std::optional<std::int64_t> event_id(std::string_view topic) {
+    if (!topic.starts_with("event:") || topic.size() < 7 || topic.size() > 25 || topic[6] == '0') {
+        return std::nullopt;
+    }
+    std::int64_t v = 0;
+    for (char c : topic.substr(6)) {
+        if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10) {
+            return std::nullopt;
+        }
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+// The session (sid) of the caller's access token, which authenticate() verified.
+std::string session_of(const Context& ctx) {
+    std::string_view value = ctx.req.header("authorization").value_or("");
+    value = value.substr(std::min(value.size(), value.find(' ') + 1));
+    while (!value.empty() && value.front() == ' ') {
+        value.remove_prefix(1);
+    }
+    while (!value.empty() && value.back() == ' ') {
+        value.remove_suffix(1);
+    }
+    const auto& tokens = accounts::auth_runtime().tokens;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto verified = auth::verify_access_token(value, tokens.keys, tokens.access, now);
+    if (!verified.claims) {
+        throw http::Problem(401, "the access token is invalid or expired; sign in again");
+    }
+    return verified.claims->session_id;
+}
+
+void authorize_event(Context& ctx, const authz::Actor& actor, std::int64_t id) {
+    const db::Result r = ctx.db().exec(kEventAccess, id, actor.user_id);
+    if (r.empty()) {
+        throw http::Problem(404, "no event " + std::to_string(id));
+    }
+    std::optional<authz::EventRole> role;
+    if (!r.is_null(0, 2)) {
+        role = authz::parse_event_role(r.text(0, 2));
+    }
+    if (r.get<bool>(0, 1)) {
+        role = authz::EventRole::kOrganizer;  // the owner organizes the event
+    }
+    const bool draft = r.text(0, 0) == "draft";
+    if (authz::may(actor, authz::Action::kReadEvent, authz::Resource::event(role, draft)) !=
+        authz::Decision::kAllow) {
+        throw http::Problem(403, "you may not follow event " + std::to_string(id));
+    }
+}
+
+http::Response create_ticket(Context& ctx) {
+    const authz::Actor& actor = accounts::require_actor(ctx);
+    const auto body = http::parse_json_body(ctx.req, ctx.config.body_limits);
+    http::FieldReader fields(body);
+    const nlohmann::json* list = fields.any("topics", true);
+    std::vector<std::string> topics;
+    if (list) {
+        if (!list->is_array() || list->empty() || list->size() > stream_ticket::kMaxTopics) {
+            fields.fail("topics", "must be an array of 1 to 32 topics");
+        } else {
+            std::set<std::string> seen;
+            for (const auto& t : *list) {
+                if (!t.is_string() ||
+                    (t.get<std::string>() != kAdminTopic && !event_id(t.get<std::string>()))) {
+                    fields.fail("topics", "each topic is \"admin\" or \"event:{id}\"");
+                    break;
+                }
+                if (seen.insert(t.get<std::string>()).second) {
+                    topics.push_back(t.get<std::string>());
+                }
+            }
+        }
+    }
+    fields.finish();
+    for (const auto& topic : topics) {
+        if (topic == kAdminTopic) {
+            if (actor.role != authz::GlobalRole::kAdmin) {
+                throw http::Problem(403, "the admin stream is for admins");
+            }
+        } else {
+            authorize_event(ctx, actor, *event_id(topic));
+        }
+    }
+    const auto& tokens = accounts::auth_runtime().tokens;
+    const auth::SigningKey* key = tokens.keys.signing_key();
+    if (!key) {
+        throw std::logic_error("no signing key loaded");
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const std::string ticket = stream_ticket::issue(*key, tokens.access.issuer, actor.user_id,
+                                                    std::string(authz::to_string(actor.role)),
+                                                    session_of(ctx), topics, ticket_ttl(), now);
+    slog::info("stream_ticket_issued", {{"user_id", actor.user_id}, {"topics", topics}});
+    http::Response r = http::Response::json(
+        200, nlohmann::json(
+                 {{"ticket", ticket}, {"expires_in", ticket_ttl().count()}, {"topics", topics}})
+                 .dump());
+    r.set_header("Cache-Control", "no-store");
+    return r;
+}
+
+}  // namespace
+
+void add_stream_ticket_routes(Router& router) {
+    router.add("POST", "/api/v1/stream-tickets", create_ticket);
+}
+
+}  // namespace api
