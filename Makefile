@@ -26,7 +26,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-asan format format-check clean
+.PHONY: help deps build run stop status logs psql test test-asan browser-deps format format-check clean
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -53,7 +53,7 @@ logs: ## follow the logs in .run/logs
 psql: ## psql on the local database
 	@scripts/stack.sh psql
 
-test: deps ## debug build in build/debug, then every ctest test (unit, integration, e2e)
+test: deps browser-deps ## debug build in build/debug, then every ctest test (unit, integration, e2e)
 	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
 	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
 	$(CTEST) --test-dir $(DEBUG_DIR) $(if $(LABEL),-L '$(LABEL)') $(CTEST_ARGS)
@@ -65,6 +65,13 @@ test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(CTEST) --test-dir $(ASAN_DIR) -L '$(or $(LABEL),unit|integration)' $(CTEST_ARGS)
+
+browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
+	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \
+		echo "installing playwright-core into tests/browser (npm)"; \
+		npm install --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+		touch tests/browser/node_modules; \
+	fi
 
 format: ## clang-format -i every C++ file
 	@$(FORMAT_FILES) | xargs -0 -r clang-format -i

@@ -21,6 +21,14 @@
 #   ERROR_LOG_LEVEL    debug|info|notice|warn|error|crit|alert|emerg (default warn)
 #   TLS_TRUSTED_CERT   production: issuer chain for OCSP stapling (default TLS_CERT)
 #   RESOLVER           production: DNS servers for OCSP (default: /etc/resolv.conf's)
+#   WORKER_RLIMIT_NOFILE  open files per worker (default 2*WORKER_CONNECTIONS+64,
+#                      at most the hard limit `ulimit -Hn` reports here)
+#   SSE_UPSTREAMS      scoreline-sse addresses, comma- or space-separated, each
+#                      unix:/abs/path.sock or HOST:PORT; set: the stream routes
+#                      (/api/v1/events/{id}/stream, /api/v1/stream, /api/v1/admin/stream)
+#                      go to them (least_conn); unset: no stream routes
+#   SSE_CONN_PER_IP    open streams per client address through nginx (default 100)
+#   SSE_READ_TIMEOUT   proxy_read_timeout of streams (default 1h; heartbeats keep them alive)
 #
 # Example:
 #   MODE=local RUN_DIR=$PWD/.run/nginx HTTPS_PORT=8443 HTTP_PORT=8080 \
@@ -36,7 +44,8 @@ readonly REQUIRED_VARS=(MODE RUN_DIR HTTPS_PORT HTTP_PORT TLS_CERT TLS_KEY API_U
 # Every name the template may use: the inputs plus the values derived below.
 readonly TEMPLATE_VARS=("${REQUIRED_VARS[@]}" LISTEN_HOST SERVER_NAME NGINX_USER
     WORKER_PROCESSES WORKER_CONNECTIONS WORKER_RLIMIT_NOFILE ERROR_LOG_LEVEL
-    TLS_TRUSTED_CERT RESOLVER HTTPS_PORT_SUFFIX)
+    TLS_TRUSTED_CERT RESOLVER HTTPS_PORT_SUFFIX SSE_UPSTREAMS SSE_UPSTREAM_SERVERS
+    SSE_CONN_PER_IP SSE_READ_TIMEOUT)
 
 errors=()
 fail() { errors+=("$*"); }
@@ -95,6 +104,8 @@ validate_and_derive() {
     : "${LISTEN_HOST:=127.0.0.1}" "${SERVER_NAME:=localhost}" "${NGINX_USER:=}"
     : "${WORKER_PROCESSES:=auto}" "${WORKER_CONNECTIONS:=4096}" "${ERROR_LOG_LEVEL:=warn}"
     : "${TLS_TRUSTED_CERT:=$TLS_CERT}" "${RESOLVER:=}"
+    : "${SSE_UPSTREAMS:=}" "${SSE_CONN_PER_IP:=100}" "${SSE_READ_TIMEOUT:=1h}"
+    : "${WORKER_RLIMIT_NOFILE:=}"
 
     [[ "$MODE" == "local" || "$MODE" == "production" ]] ||
         fail "MODE='$MODE' must be 'local' or 'production'"
@@ -122,6 +133,19 @@ validate_and_derive() {
         fail "WORKER_PROCESSES='$WORKER_PROCESSES' must be 'auto' or a positive number"
     [[ "$WORKER_CONNECTIONS" =~ ^[1-9][0-9]*$ ]] ||
         fail "WORKER_CONNECTIONS='$WORKER_CONNECTIONS' must be a positive number"
+    [[ -z "$WORKER_RLIMIT_NOFILE" || "$WORKER_RLIMIT_NOFILE" =~ ^[1-9][0-9]*$ ]] ||
+        fail "WORKER_RLIMIT_NOFILE='$WORKER_RLIMIT_NOFILE' must be a positive number"
+    [[ "$SSE_CONN_PER_IP" =~ ^[1-9][0-9]*$ ]] ||
+        fail "SSE_CONN_PER_IP='$SSE_CONN_PER_IP' must be a positive number"
+    [[ "$SSE_READ_TIMEOUT" =~ ^[1-9][0-9]*(ms|s|m|h|d)?$ ]] ||
+        fail "SSE_READ_TIMEOUT='$SSE_READ_TIMEOUT' must be an nginx time such as 3600s or 1h"
+    local sse
+    for sse in ${SSE_UPSTREAMS//,/ }; do
+        if ! [[ "$sse" =~ ^unix:/[A-Za-z0-9/._+-]+$ || "$sse" =~ ^[A-Za-z0-9.-]+:[0-9]+$ ||
+            "$sse" =~ ^\[[0-9A-Fa-f:]+\]:[0-9]+$ ]]; then
+            fail "SSE_UPSTREAMS: '$sse' must be unix:/abs/path.sock or HOST:PORT"
+        fi
+    done
     case "$ERROR_LOG_LEVEL" in
         debug | info | notice | warn | error | crit | alert | emerg) ;;
         *) fail "ERROR_LOG_LEVEL='$ERROR_LOG_LEVEL' must be one of debug info notice warn error crit alert emerg" ;;
@@ -143,7 +167,21 @@ validate_and_derive() {
     # Derived values, read by the template through render_template's export.
     # A socket per connection on both sides of a proxied request, plus files:
     # shellcheck disable=SC2034
-    WORKER_RLIMIT_NOFILE=$((WORKER_CONNECTIONS * 2 + 64))
+    if [[ -z "$WORKER_RLIMIT_NOFILE" ]]; then
+        WORKER_RLIMIT_NOFILE=$((WORKER_CONNECTIONS * 2 + 64))
+        # nginx cannot raise its workers' limit past the hard limit (it is
+        # fixed on some machines, even for root); ask for no more than that.
+        local hard
+        hard="$(ulimit -Hn)"
+        if [[ "$hard" =~ ^[0-9]+$ ]] && ((WORKER_RLIMIT_NOFILE > hard)); then
+            WORKER_RLIMIT_NOFILE=$hard
+        fi
+    fi
+    # One `server` line per scoreline-sse process, indented for the upstream block.
+    SSE_UPSTREAM_SERVERS=""
+    for sse in ${SSE_UPSTREAMS//,/ }; do
+        SSE_UPSTREAM_SERVERS+="${SSE_UPSTREAM_SERVERS:+$'\n'        }server $sse max_fails=1 fail_timeout=2s;"
+    done
     # The redirect target keeps a non-default HTTPS port (local stack: :8443):
     HTTPS_PORT_SUFFIX=""
     # shellcheck disable=SC2034
@@ -253,7 +291,7 @@ render_template() {
 
 main() {
     if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-        sed -n '2,31p' "$0"
+        sed -n '2,37p' "$0"
         return 0
     fi
     [[ $# -eq 0 ]] || die "no arguments expected; settings come from the environment (try --help)"

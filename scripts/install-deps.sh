@@ -16,8 +16,8 @@ readonly PACKAGES=(
     # libraries
     libfcgi-dev libpq-dev nlohmann-json3-dev libsodium-dev libspdlog-dev libfmt-dev
     libssl-dev libcurl4-openssl-dev libcrack2-dev cracklib-runtime
-    # tests
-    libgtest-dev libgmock-dev
+    # tests (the browser test: Debian's Chromium driven by playwright-core under Node.js)
+    libgtest-dev libgmock-dev chromium nodejs
     # the stack
     postgresql postgresql-contrib nginx openssl curl
     # tooling used by the scripts and CI
@@ -25,6 +25,8 @@ readonly PACKAGES=(
 )
 
 # Prints the packages from PACKAGES that dpkg does not report as installed.
+# npm is needed only when no npm command exists: a Node.js that bundles it
+# (e.g. NodeSource's nodejs) conflicts with Debian's npm package.
 missing_packages() {
     local pkg status
     for pkg in "${PACKAGES[@]}"; do
@@ -33,6 +35,7 @@ missing_packages() {
             printf '%s\n' "$pkg"
         fi
     done
+    command -v npm >/dev/null || printf 'npm\n'
 }
 
 main() {

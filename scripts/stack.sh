@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # scripts/stack.sh: the local Scoreline stack inside the checkout: PostgreSQL,
-# scoreline-api and nginx, with every file under .run/. Called by the Makefile.
+# scoreline-api, scoreline-sse (one or more processes) and nginx, with every
+# file under .run/. Called by the Makefile.
 #
 # Usage: scripts/stack.sh build|run|stop|status|logs|psql [psql arguments]
 #   build   configure and build the Release binaries (build/release)
 #   run     install missing packages, build, start what is down, wait for
 #           /readyz, print the URL as the last line; safe to repeat
-#   stop    stop nginx, scoreline-api (SIGTERM, drain) and PostgreSQL
+#   stop    stop nginx, scoreline-sse and scoreline-api (SIGTERM, drain) and PostgreSQL
 #   status  show each component up/down (exit 0 only when all are up)
 #   logs    follow .run/logs/*.log
 #   psql    open psql on the local database
@@ -16,8 +17,19 @@
 #   LOG_LEVEL=info       SCORELINE_LOG_LEVEL of scoreline-api
 #   READY_TIMEOUT=60     seconds to wait for /readyz
 #   NO_BUILD=1           skip the build (use the binaries already there)
-#   API_BIN, MIGRATE_BIN other binaries than build/release's
+#   API_BIN, MIGRATE_BIN, SSE_BIN  other binaries than build/release's
+#   SSE_PROCESSES=N      scoreline-sse processes (default: one per core, and at
+#                        least enough for SSE_TARGET_STREAMS under the hard limit
+#                        of open files per process)
+#   SSE_TARGET_STREAMS=40000  streams the stack is sized for (nginx workers and
+#                        connections, number of scoreline-sse processes)
+#   SSE_METRICS_PORT=9465  /healthz and /metrics of scoreline-sse process i on
+#                        127.0.0.1:SSE_METRICS_PORT+i
 #   PG_BIN               PostgreSQL server binaries (default: newest /usr/lib/postgresql/*/bin)
+#   DEMO=0               do not load the demo events (they are loaded only into a
+#                        database without any event, so repeating 'run' is safe)
+#   DEMO_DATA=DIR        the real results the demo is built from
+#                        (default: ../shared/data/football beside the checkout)
 # Any SCORELINE_* variable in the environment reaches scoreline-api unchanged
 # (e.g. SCORELINE_WORKERS=4), except the ones this script sets.
 #
@@ -45,6 +57,7 @@ readonly NGINX_CONF="$NGINX_RUN/nginx.conf"
 readonly NGINX_PID="$NGINX_RUN/nginx.pid"
 readonly API_PID="$RUN/api.pid"
 readonly API_SOCK="$RUN/api.sock"
+readonly JWT_DIR="$RUN/jwt"
 readonly BUILD_DIR="$ROOT/build/release"
 
 HTTPS_PORT="${HTTPS_PORT:-8443}"
@@ -56,6 +69,12 @@ READY_TIMEOUT="${READY_TIMEOUT:-60}"
 NO_BUILD="${NO_BUILD:-0}"
 API_BIN="${API_BIN:-$BUILD_DIR/workers/scoreline-api}"
 MIGRATE_BIN="${MIGRATE_BIN:-$BUILD_DIR/migrations/scoreline-migrate}"
+SSE_BIN="${SSE_BIN:-$BUILD_DIR/sse/scoreline-sse}"
+SSE_TARGET_STREAMS="${SSE_TARGET_STREAMS:-40000}"
+SSE_METRICS_PORT="${SSE_METRICS_PORT:-9465}"
+SSE_PROCESSES="${SSE_PROCESSES:-}"
+DEMO="${DEMO:-1}"
+DEMO_DATA="${DEMO_DATA:-$ROOT/../shared/data/football}"
 
 # ---------------------------------------------------------------------------
 # Small helpers
@@ -156,13 +175,16 @@ load_state() {
     local key value
     while IFS='=' read -r key value; do
         case "$key" in
-            HTTPS_PORT | HTTP_PORT | PG_PORT) [[ "$value" =~ ^[0-9]+$ ]] && printf -v "$key" '%s' "$value" ;;
+            HTTPS_PORT | HTTP_PORT | PG_PORT | SSE_PROCESSES | SSE_METRICS_PORT)
+                [[ "$value" =~ ^[0-9]+$ ]] && printf -v "$key" '%s' "$value"
+                ;;
         esac
     done <"$STATE_FILE"
 }
 
 save_state() {
-    printf 'HTTPS_PORT=%s\nHTTP_PORT=%s\nPG_PORT=%s\n' "$HTTPS_PORT" "$HTTP_PORT" "$PG_PORT" >"$STATE_FILE"
+    printf 'HTTPS_PORT=%s\nHTTP_PORT=%s\nPG_PORT=%s\nSSE_PROCESSES=%s\nSSE_METRICS_PORT=%s\n' \
+        "$HTTPS_PORT" "$HTTP_PORT" "$PG_PORT" "$SSE_PROCESSES" "$SSE_METRICS_PORT" >"$STATE_FILE"
 }
 
 # .run/ must belong to whoever runs the services (see the header).
@@ -203,6 +225,137 @@ check_socket_paths() {
                 "use a shorter checkout path"
         fi
     done
+}
+
+# ---------------------------------------------------------------------------
+# Live updates: scoreline-sse processes and the sizing for SSE_TARGET_STREAMS
+
+# The hard limit of open files a process of the service user gets (it cannot
+# be raised here, not even as root; every process must live within it).
+nofile_hard() {
+    local hard
+    hard="$(as_service_user bash -c 'ulimit -Hn')"
+    [[ "$hard" =~ ^[0-9]+$ ]] || hard=1048576
+    printf '%s' "$hard"
+}
+
+# Sets SSE_PROCESSES (unless given), NGINX_WORKERS, NGINX_CONNECTIONS and
+# NGINX_NOFILE. Each stream costs scoreline-sse one descriptor and an nginx
+# worker two (client and upstream); a quarter of headroom for nginx because
+# its workers do not share connections evenly.
+size_for_streams() {
+    local hard cores per_sse need
+    hard="$(nofile_hard)"
+    cores="$(nproc)"
+    per_sse=$((hard * 95 / 100 - 128))
+    need=$(((SSE_TARGET_STREAMS + per_sse - 1) / per_sse))
+    if [[ -z "$SSE_PROCESSES" ]]; then
+        SSE_PROCESSES=$((cores > need ? cores : need))
+    fi
+    [[ "$SSE_PROCESSES" =~ ^[1-9][0-9]*$ ]] || die "SSE_PROCESSES=$SSE_PROCESSES: use a positive number"
+    NGINX_NOFILE=$hard
+    NGINX_CONNECTIONS=$((hard - 1024 > 1024 ? hard - 1024 : 1024))
+    ((NGINX_CONNECTIONS <= 65535)) || NGINX_CONNECTIONS=65535
+    need=$(((SSE_TARGET_STREAMS * 2 * 5 / 4 + NGINX_CONNECTIONS - 1) / NGINX_CONNECTIONS))
+    NGINX_WORKERS=$((cores > need ? cores : need))
+}
+
+sse_sock() { printf '%s/sse-%s.sock' "$RUN" "$1"; }
+sse_pid() { printf '%s/sse-%s.pid' "$RUN" "$1"; }
+sse_running() { pid_alive "$(sse_pid "$1")" "$(basename "$SSE_BIN")" "$SSE_BIN"; }
+
+# The SSE_UPSTREAMS list for nginx/render.sh.
+sse_upstreams() {
+    local i list=""
+    for ((i = 0; i < SSE_PROCESSES; i++)); do
+        list+="${list:+,}unix:$(sse_sock "$i")"
+    done
+    printf '%s' "$list"
+}
+
+# The token keys: scoreline-api signs with the private one, scoreline-sse
+# verifies stream tickets with the public ones. Kept across runs.
+make_jwt_key() {
+    as_service_user "$ROOT/scripts/make-jwt-key.sh" "$JWT_DIR" | sed 's/^/  /'
+}
+
+# One line of JWT_DIR/jwt.env (empty when missing).
+jwt_setting() {
+    sed -n "s/^$1=//p" "$JWT_DIR/jwt.env" 2>/dev/null | head -n1
+}
+
+start_sse() {
+    local i="$1" sock pidfile port
+    sock="$(sse_sock "$i")"
+    pidfile="$(sse_pid "$i")"
+    port=$((SSE_METRICS_PORT + i))
+    if sse_running "$i"; then
+        info "scoreline-sse $i is already running (pid $(pid_of "$pidfile"))"
+        return 0
+    fi
+    [[ -x "$SSE_BIN" ]] || die "$SSE_BIN is missing: run 'make build' (or set SSE_BIN)"
+    check_port_free SSE_METRICS_PORT "$port"
+    rm -f "$sock" "$pidfile"
+    info "starting scoreline-sse $i on unix:$sock, /metrics on 127.0.0.1:$port (log: $LOGS/sse-$i.log)"
+    local cmd=(env "--default-signal=INT,QUIT"
+        SCORELINE_DATABASE_URL="$(database_url)" SCORELINE_SSE_LISTEN="unix:$sock"
+        SCORELINE_SSE_SOCKET_MODE=0660 SCORELINE_SSE_METRICS_LISTEN="127.0.0.1:$port"
+        SCORELINE_LOG_LEVEL="$LOG_LEVEL" SCORELINE_JWT_VERIFY_KEYS="$(jwt_setting SCORELINE_JWT_VERIFY_KEYS)"
+        "$SSE_BIN")
+    if is_root; then
+        cmd=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups -- env HOME="$RUN" "${cmd[@]}")
+    fi
+    touch "$LOGS/sse-$i.log"
+    is_root && chown "$SERVICE_USER:$SERVICE_USER" "$LOGS/sse-$i.log"
+    setsid "${cmd[@]}" >>"$LOGS/sse-$i.log" 2>&1 </dev/null &
+    local pid=$!
+    printf '%s\n' "$pid" >"$pidfile"
+    is_root && chown "$SERVICE_USER:$SERVICE_USER" "$pidfile"
+    local n
+    for ((n = 0; n < 100; n++)); do
+        [[ -S "$sock" ]] && return 0
+        if ! proc_alive "$pid"; then
+            rm -f "$pidfile"
+            show_log_tail "$LOGS/sse-$i.log"
+            die "scoreline-sse $i exited at start (log: $LOGS/sse-$i.log)"
+        fi
+        sleep 0.1
+    done
+    warn "scoreline-sse $i (pid $pid) has not created $sock after 10 s"
+}
+
+# True when some scoreline-sse process of the stack runs.
+stack_sse_running() {
+    local pidfile i
+    for pidfile in "$RUN"/sse-*.pid; do
+        [[ -e "$pidfile" ]] || continue
+        i="${pidfile##*/sse-}"
+        sse_running "${i%.pid}" && return 0
+    done
+    return 1
+}
+
+start_sse_all() {
+    local i
+    for ((i = 0; i < SSE_PROCESSES; i++)); do
+        start_sse "$i"
+    done
+}
+
+# Stops scoreline-sse processes 0..N-1 and any beyond (left from a run with more).
+stop_sse_all() {
+    local pidfile i
+    shopt -s nullglob
+    for pidfile in "$RUN"/sse-*.pid; do
+        i="${pidfile##*/sse-}"
+        i="${i%.pid}"
+        if sse_running "$i"; then
+            # Streams drain for SCORELINE_SSE_DRAIN_TIMEOUT_MS (5 s by default).
+            stop_pid "scoreline-sse $i" "$pidfile" TERM 15
+        fi
+        rm -f "$pidfile" "$(sse_sock "$i")"
+    done
+    shopt -u nullglob
 }
 
 # ---------------------------------------------------------------------------
@@ -300,6 +453,25 @@ run_migrations() {
         die "migrations failed (log: $LOGS/migrate.log)"
 }
 
+# Demo events (a finished league, a live one, a knockout in progress) through
+# `scoreline-api demo load`, which loads nothing when the database has events.
+load_demo_data() {
+    if [[ "$DEMO" == "0" ]]; then
+        info "DEMO=0: no demo data"
+        return 0
+    fi
+    if [[ ! -r "$DEMO_DATA/2011-12_en.1.json" ]]; then
+        warn "no demo data: $DEMO_DATA has no football results (set DEMO_DATA, or DEMO=0)"
+        return 0
+    fi
+    [[ -x "$API_BIN" ]] || die "$API_BIN is missing: run 'make build' (or set API_BIN)"
+    info "demo data (scoreline-api demo load; only into a database without events)"
+    as_service_user env SCORELINE_DATABASE_URL="$(database_url)" \
+        "$API_BIN" demo load --data "$DEMO_DATA" 2>&1 |
+        tee -a "$LOGS/migrate.log" | sed 's/^/  /' ||
+        die "loading the demo data failed (log: $LOGS/migrate.log); DEMO=0 skips it"
+}
+
 make_certificate() {
     as_service_user "$ROOT/scripts/make-cert.sh" "$TLS_DIR" | sed 's/^/  /'
 }
@@ -312,7 +484,9 @@ render_nginx_conf() {
         HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" SERVER_NAME=localhost \
         TLS_CERT="$TLS_DIR/cert.pem" TLS_KEY="$TLS_DIR/key.pem" \
         API_UPSTREAM="unix:$API_SOCK" WWW_ROOT="$ROOT/nginx/www" \
-        WORKER_PROCESSES=auto WORKER_CONNECTIONS=1024 ERROR_LOG_LEVEL=warn \
+        WORKER_PROCESSES="$NGINX_WORKERS" WORKER_CONNECTIONS="$NGINX_CONNECTIONS" \
+        WORKER_RLIMIT_NOFILE="$NGINX_NOFILE" ERROR_LOG_LEVEL=warn \
+        SSE_UPSTREAMS="$(sse_upstreams)" SSE_CONN_PER_IP="$SSE_TARGET_STREAMS" \
         NGINX_USER="" "$ROOT/nginx/render.sh" >"$tmp" || {
         rm -f "$tmp"
         die "rendering the nginx configuration failed"
@@ -349,7 +523,9 @@ start_api() {
     # exec keeps that; --default-signal gives the API normal signal handling.
     local cmd=(env "--default-signal=INT,QUIT"
         SCORELINE_DATABASE_URL="$(database_url)" SCORELINE_LISTEN="unix:$API_SOCK"
-        SCORELINE_SOCKET_MODE=0660 SCORELINE_LOG_LEVEL="$LOG_LEVEL" "$API_BIN")
+        SCORELINE_SOCKET_MODE=0660 SCORELINE_LOG_LEVEL="$LOG_LEVEL"
+        SCORELINE_JWT_SIGNING_KEY="$(jwt_setting SCORELINE_JWT_SIGNING_KEY)"
+        SCORELINE_JWT_VERIFY_KEYS="$(jwt_setting SCORELINE_JWT_VERIFY_KEYS)" "$API_BIN")
     if is_root; then
         cmd=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups -- env HOME="$RUN" "${cmd[@]}")
     fi
@@ -452,6 +628,11 @@ cmd_run() {
         check_traversable
     fi
     check_running_ports
+    # A running stack keeps its number of scoreline-sse processes unless told otherwise.
+    if [[ -z "$SSE_PROCESSES" ]] && stack_sse_running; then
+        SSE_PROCESSES="$(sed -n 's/^SSE_PROCESSES=\([0-9][0-9]*\)$/\1/p' "$STATE_FILE" 2>/dev/null)"
+    fi
+    size_for_streams
 
     if [[ "$NO_BUILD" == "1" ]]; then
         info "NO_BUILD=1: using $API_BIN and $MIGRATE_BIN as they are"
@@ -464,11 +645,14 @@ cmd_run() {
     is_root && chown "$SERVICE_USER:$SERVICE_USER" "$STATE_FILE"
     start_postgres
     run_migrations
+    load_demo_data
     make_certificate
+    make_jwt_key
     local changed
     changed="$(render_nginx_conf)"
     test_nginx_conf
     start_api
+    start_sse_all
     start_nginx "$changed"
     wait_ready
 
@@ -481,6 +665,9 @@ Scoreline is up (processes run as '$who'; files in $RUN):
   web UI and API  https://127.0.0.1:$HTTPS_PORT/   (self-signed certificate: $TLS_DIR/cert.pem)
   plain HTTP      http://127.0.0.1:$HTTP_PORT/ redirects to HTTPS
   PostgreSQL      127.0.0.1:$PG_PORT and $PG_SOCK (make psql)
+  live updates    $SSE_PROCESSES scoreline-sse processes behind /api/v1/events/{id}/stream;
+                  their /metrics on 127.0.0.1:$SSE_METRICS_PORT..$((SSE_METRICS_PORT + SSE_PROCESSES - 1));
+                  nginx sized for $SSE_TARGET_STREAMS streams ($NGINX_WORKERS workers x $NGINX_CONNECTIONS connections)
   logs            make logs   (files in $LOGS)
   stop            make stop
 https://127.0.0.1:$HTTPS_PORT/
@@ -516,6 +703,8 @@ cmd_stop() {
         info "nginx is not running"
     fi
     rm -f "$NGINX_PID"
+
+    stop_sse_all
 
     if api_running; then
         # SCORELINE_DRAIN_TIMEOUT_MS defaults to 10 s; allow for it and more.
@@ -557,6 +746,17 @@ cmd_status() {
         down=1
     fi
     printf '%-14s %s\n' "scoreline-api" "$line"
+
+    local i
+    for ((i = 0; i < ${SSE_PROCESSES:-0}; i++)); do
+        if sse_running "$i"; then
+            line="up    pid $(pid_of "$(sse_pid "$i")")  unix:$(sse_sock "$i")  metrics 127.0.0.1:$((SSE_METRICS_PORT + i))"
+        else
+            line="down"
+            down=1
+        fi
+        printf '%-14s %s\n' "scoreline-sse $i" "$line"
+    done
 
     if nginx_running; then
         line="up    pid $(pid_of "$NGINX_PID")  https://127.0.0.1:$HTTPS_PORT/  http://127.0.0.1:$HTTP_PORT/"

@@ -1,10 +1,12 @@
 // api::Context: what a handler gets for one request — the request, the
-// worker's database connection (opened on demand) and the configuration.
+// worker's database connection (opened on demand), the configuration and,
+// once accounts::authenticate() ran, the authenticated actor.
 #pragma once
 
 #include <optional>
 
 #include "api_config.hpp"
+#include "authz.hpp"
 #include "db/connection.hpp"
 #include "http/message.hpp"
 
@@ -29,6 +31,8 @@ struct Context {
     http::Request& req;
     Database& database;
     const ApiConfig& config;
+    // Set by accounts::authenticate() from the Bearer token; empty = anonymous.
+    std::optional<authz::Actor> actor{};
 
     [[nodiscard]] db::Connection& db() { return database.get(); }
 };

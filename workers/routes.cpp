@@ -2,13 +2,34 @@
 // own file under handlers/.
 #include "routes.hpp"
 
+#include "handlers/audit.hpp"
+#include "handlers/auth.hpp"
+#include "handlers/events.hpp"
+#include "handlers/export.hpp"
+#include "handlers/games.hpp"
+#include "handlers/members.hpp"
 #include "handlers/ops.hpp"
+#include "handlers/scores.hpp"
+#include "handlers/standings.hpp"
+#include "handlers/stream_tickets.hpp"
+#include "handlers/teams.hpp"
 
 namespace api {
 
 Router build_router() {
     Router router;
     add_ops_routes(router);
+    add_auth_routes(router);
+    add_audit_routes(router);
+    add_stream_ticket_routes(router);
+    // tournaments (issue 4)
+    add_event_routes(router);
+    add_member_routes(router);
+    add_team_routes(router);
+    add_game_routes(router);
+    add_score_routes(router);
+    add_standings_routes(router);
+    add_export_routes(router);
     return router;
 }
 

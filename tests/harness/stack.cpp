@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 #include "http_client.hpp"
@@ -28,7 +29,13 @@ Stack::Stack(StackOptions options)
         throw std::runtime_error("migrate up failed: " + m.out + m.err);
     }
     socket_ = dir_->path() + "/api.sock";
+    make_jwt_key();
     start_api();
+    for (int i = 0; i < options_.sse_processes; ++i) {
+        sse_.emplace_back();
+        sse_ops_ports_.push_back(free_port());
+        start_sse(i);
+    }
     if (options_.start_nginx) {
         start_nginx();
     }
@@ -38,6 +45,12 @@ Stack::~Stack() {
     if (nginx_) {
         nginx_->signal(SIGQUIT);
         (void)nginx_->wait(std::chrono::seconds(5));
+    }
+    for (auto& sse : sse_) {
+        if (sse) {
+            sse->signal(SIGTERM);
+            (void)sse->wait(std::chrono::seconds(10));
+        }
     }
     if (api_) {
         api_->signal(SIGTERM);
@@ -52,15 +65,42 @@ RunResult Stack::migrate(const std::vector<std::string>& args) const {
     return run_process(argv, {{"SCORELINE_DATABASE_URL", db_url_}});
 }
 
-void Stack::start_api() {
-    Env env = {{"SCORELINE_DATABASE_URL", db_url_},
-               {"SCORELINE_LISTEN", "unix:" + socket_},
-               {"SCORELINE_SOCKET_MODE", "0666"},
-               {"SCORELINE_WORKERS", std::to_string(options_.workers)},
-               {"SCORELINE_DRAIN_TIMEOUT_MS", "10000"}};
+void Stack::make_jwt_key() {
+    const std::string dir = dir_->path() + "/jwt";
+    RunResult key = run_process({source_dir() + "/scripts/make-jwt-key.sh", dir});
+    if (key.exit_code != 0) {
+        throw std::runtime_error("make-jwt-key.sh failed: " + key.out + key.err);
+    }
+    std::istringstream lines(read_file(dir + "/jwt.env"));
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto eq = line.find('=');
+        if (eq != std::string::npos) {
+            jwt_env_[line.substr(0, eq)] = line.substr(eq + 1);
+        }
+    }
+    const std::string signing = jwt_env_["SCORELINE_JWT_SIGNING_KEY"];
+    jwt_kid_ = signing.substr(0, signing.find(':'));
+}
+
+Env Stack::api_env() const {
+    Env env = jwt_env_;
+    env["SCORELINE_DATABASE_URL"] = db_url_;
+    env["SCORELINE_LISTEN"] = "unix:" + socket_;
+    env["SCORELINE_SOCKET_MODE"] = "0666";
+    env["SCORELINE_WORKERS"] = std::to_string(options_.workers);
+    env["SCORELINE_DRAIN_TIMEOUT_MS"] = "10000";
+    // Tests hash many passwords; the production cost would only slow them down.
+    env["SCORELINE_ARGON2_OPSLIMIT"] = "1";
+    env["SCORELINE_ARGON2_MEMLIMIT_KIB"] = "1024";
     for (const auto& [k, v] : options_.api_env) {
         env[k] = v;
     }
+    return env;
+}
+
+void Stack::start_api() {
+    const Env env = api_env();
     api_ = std::make_unique<Process>(
         std::vector<std::string>{binary_dir() + "/workers/scoreline-api"},
         SpawnOptions{env, std::nullopt, dir_->path() + "/api.log", dir_->path() + "/api.log"});
@@ -96,6 +136,16 @@ void Stack::start_nginx() {
     if (::geteuid() == 0) {
         env["NGINX_USER"] = "root";
     }
+    if (!sse_.empty()) {
+        std::string upstreams;
+        for (int i = 0; i < sse_count(); ++i) {
+            upstreams += (i ? "," : "") + std::string("unix:") + sse_socket(i);
+        }
+        env["SSE_UPSTREAMS"] = upstreams;
+    }
+    for (const auto& [k, v] : options_.nginx_env) {
+        env[k] = v;
+    }
     RunResult conf = run_process({source_dir() + "/nginx/render.sh"}, env);
     if (conf.exit_code != 0) {
         throw std::runtime_error("nginx/render.sh failed: " + conf.err);
@@ -119,6 +169,46 @@ std::string Stack::https_url(const std::string& path) const {
 
 std::string Stack::http_url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(http_port_) + path;
+}
+
+// --- scoreline-sse (issue 6) ---
+
+std::string Stack::sse_socket(int i) const {
+    return dir_->path() + "/sse-" + std::to_string(i) + ".sock";
+}
+
+std::string Stack::sse_log(int i) const {
+    return read_file(dir_->path() + "/sse-" + std::to_string(i) + ".log");
+}
+
+void Stack::start_sse(int i) {
+    const std::string sock = sse_socket(i);
+    Env env = {{"SCORELINE_DATABASE_URL", db_url_},
+               {"SCORELINE_SSE_LISTEN", "unix:" + sock},
+               {"SCORELINE_SSE_SOCKET_MODE", "0666"},
+               {"SCORELINE_SSE_METRICS_LISTEN", "127.0.0.1:" + std::to_string(sse_ops_port(i))}};
+    // Stream tickets are verified with the public halves of the API's keys.
+    if (auto it = jwt_env_.find("SCORELINE_JWT_VERIFY_KEYS"); it != jwt_env_.end()) {
+        env["SCORELINE_JWT_VERIFY_KEYS"] = it->second;
+    }
+    for (const auto& [k, v] : options_.sse_env) {
+        env[k] = v;
+    }
+    const std::string log = dir_->path() + "/sse-" + std::to_string(i) + ".log";
+    auto& slot = sse_.at(static_cast<std::size_t>(i));
+    if (slot && slot->running()) {
+        throw std::runtime_error("scoreline-sse " + std::to_string(i) + " is already running");
+    }
+    slot = std::make_unique<Process>(std::vector<std::string>{binary_dir() + "/sse/scoreline-sse"},
+                                     SpawnOptions{env, std::nullopt, log, log});
+    HttpClient client;
+    const std::string health = "http://127.0.0.1:" + std::to_string(sse_ops_port(i)) + "/healthz";
+    if (!wait_until([&] { return !slot->running() || client.get(health).status == 200; },
+                    std::chrono::seconds(15)) ||
+        !slot->running()) {
+        throw std::runtime_error("scoreline-sse " + std::to_string(i) +
+                                 " did not start: " + sse_log(i));
+    }
 }
 
 }  // namespace harness

@@ -2,10 +2,16 @@
 // a TempPostgres with the schema migrated, scoreline-api on a unix socket and
 // nginx rendered from nginx/scoreline.conf.template with a fresh self-signed
 // certificate, all in one temp folder and torn down with the object.
+// scoreline-api gets a fresh Ed25519 token key (scripts/make-jwt-key.sh) and
+// a cheap Argon2id cost; StackOptions::api_env overrides any of it.
+// With sse_processes > 0, that many scoreline-sse processes (each its own unix
+// socket and ops port, the token keys' public halves for stream tickets) run
+// behind nginx's stream routes.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "postgres.hpp"
 #include "process.hpp"
@@ -17,6 +23,9 @@ struct StackOptions {
     Env api_env;  // extra SCORELINE_* settings for scoreline-api
     bool start_nginx = true;
     std::vector<std::string> pg_settings;
+    int sse_processes = 0;  // scoreline-sse processes behind nginx (issue 6)
+    Env sse_env;            // extra SCORELINE_* settings for every scoreline-sse
+    Env nginx_env;          // extra nginx/render.sh variables (e.g. SSE_CONN_PER_IP)
 
     [[nodiscard]] static StackOptions with(int worker_count, Env env = {}) {
         StackOptions o;
@@ -43,7 +52,28 @@ class Stack {
     [[nodiscard]] std::string nginx_access_log() const {
         return read_file(dir_->path() + "/nginx/logs/access.log");
     }
+    [[nodiscard]] std::string nginx_error_log() const {
+        return read_file(dir_->path() + "/nginx/logs/error.log");
+    }
     [[nodiscard]] std::string cert_file() const { return dir_->path() + "/tls/cert.pem"; }
+    // The access-token signing key scoreline-api uses: its kid and PEM file.
+    [[nodiscard]] const std::string& jwt_kid() const noexcept { return jwt_kid_; }
+    [[nodiscard]] std::string jwt_key_file() const {
+        return dir_->path() + "/jwt/" + jwt_kid_ + ".pem";
+    }
+    // Environment for other scoreline-api invocations (e.g. `admin create`).
+    [[nodiscard]] Env api_env() const;
+
+    // scoreline-sse process i (0-based): its socket, ops port (/healthz, /metrics), log.
+    [[nodiscard]] int sse_count() const noexcept { return static_cast<int>(sse_.size()); }
+    [[nodiscard]] std::string sse_socket(int i) const;
+    [[nodiscard]] int sse_ops_port(int i) const {
+        return sse_ops_ports_.at(static_cast<std::size_t>(i));
+    }
+    [[nodiscard]] std::string sse_log(int i) const;
+    [[nodiscard]] Process& sse(int i) { return *sse_.at(static_cast<std::size_t>(i)); }
+    // Starts scoreline-sse process i (again, after a test stopped or killed it).
+    void start_sse(int i);
 
     // Starts scoreline-api again after a test stopped it.
     void start_api();
@@ -52,6 +82,7 @@ class Stack {
 
   private:
     void start_nginx();
+    void make_jwt_key();
 
     StackOptions options_;
     std::unique_ptr<TempDir> dir_;
@@ -60,8 +91,12 @@ class Stack {
     std::string socket_;
     int https_port_ = 0;
     int http_port_ = 0;
+    std::string jwt_kid_;
+    Env jwt_env_;
     std::unique_ptr<Process> api_;
     std::unique_ptr<Process> nginx_;
+    std::vector<std::unique_ptr<Process>> sse_;
+    std::vector<int> sse_ops_ports_;
 };
 
 [[nodiscard]] std::string source_dir();
