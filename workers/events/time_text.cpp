@@ -60,7 +60,7 @@ std::optional<std::chrono::sys_seconds> parse_instant(std::string_view s) {
             for (++pos; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
                 ++n;
             }
-            if (n < 1 || n > 9) {
+            if (n < 1 || n > 6) {  // PostgreSQL keeps microseconds
                 return std::nullopt;
             }
         }

@@ -11,7 +11,7 @@
 namespace tournament {
 
 // "2024-05-01T18:00:00Z", "2024-05-01T20:00+02:00", "2024-05-01T18:00:00.250Z"
-// (fractions are dropped). nullopt for anything else, a date alone included.
+// (up to 6 fractional digits, dropped). nullopt for anything else, a date alone included.
 [[nodiscard]] std::optional<std::chrono::sys_seconds> parse_instant(std::string_view text);
 
 // "2024-05-01T18:00:00Z".

@@ -2,31 +2,17 @@
 #include "handlers/audit.hpp"
 
 #include <charconv>
-#include <chrono>
 
 #include "accounts/authenticate.hpp"
 #include "audit/audit_repository.hpp"
 #include "auth/base64url.hpp"
+#include "events/time_text.hpp"
 #include "http/problem.hpp"
 
 namespace api {
 namespace {
 
 constexpr std::string_view kCursorPrefix = "audit:";
-
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-    if (pos + n > s.size()) {
-        return false;
-    }
-    out = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        out = out * 10 + (s[i] - '0');
-    }
-    return true;
-}
 
 std::optional<std::int64_t> positive_int(std::string_view s) {
     std::int64_t v = 0;
@@ -97,49 +83,13 @@ void add_audit_routes(Router& router) {
 }
 
 std::optional<std::string> parse_timestamp_filter(std::string_view s) {
-    int y = 0, mo = 0, d = 0;
-    if (s.size() < 10 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) ||
-        s[7] != '-' || !digits(s, 8, 2, d)) {
-        return std::nullopt;
+    if (auto date = tournament::parse_date(s)) {
+        return tournament::format_date(*date) + "T00:00:00Z";
     }
-    using namespace std::chrono;
-    if (!year_month_day{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}}
-             .ok()) {
-        return std::nullopt;
+    if (auto instant = tournament::parse_instant(s)) {
+        return tournament::format_instant(*instant);
     }
-    if (s.size() == 10) {
-        return std::string(s) + "T00:00:00Z";
-    }
-    int h = 0, mi = 0, sec = 0;
-    if (s[10] != 'T' || !digits(s, 11, 2, h) || s.size() < 16 || s[13] != ':' ||
-        !digits(s, 14, 2, mi) || h > 23 || mi > 59) {
-        return std::nullopt;
-    }
-    std::size_t pos = 16;
-    if (pos < s.size() && s[pos] == ':') {
-        if (!digits(s, pos + 1, 2, sec) || sec > 59) {
-            return std::nullopt;
-        }
-        pos += 3;
-        if (pos < s.size() && s[pos] == '.') {
-            std::size_t n = 0;
-            for (++pos; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
-                ++n;
-            }
-            if (n < 1 || n > 6) {
-                return std::nullopt;
-            }
-        }
-    }
-    std::string_view zone = s.substr(pos);
-    int zh = 0, zm = 0;
-    const bool offset = zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-                        digits(zone, 1, 2, zh) && zone[3] == ':' && digits(zone, 4, 2, zm) &&
-                        zh <= 14 && zm <= 59;
-    if (zone != "Z" && !offset) {
-        return std::nullopt;
-    }
-    return std::string(s);
+    return std::nullopt;
 }
 
 std::string encode_audit_cursor(std::int64_t before_id) {
