@@ -37,6 +37,8 @@ ApiConfig load_api_config(const config::Source& src) {
                                               milliseconds(1), milliseconds(3600000));
     c.body_limits.max_bytes =
         static_cast<std::size_t>(src.get_int("SCORELINE_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20));
+    c.stream_ticket_ttl =
+        std::chrono::seconds(src.get_int("SCORELINE_STREAM_TICKET_TTL_S", 60, 10, 600));
     const std::string level =
         src.get_enum("SCORELINE_LOG_LEVEL", "info", {"debug", "info", "warn", "error"});
     (void)slog::parse_level(level, c.log_level);

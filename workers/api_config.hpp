@@ -21,6 +21,7 @@ struct ApiConfig {
     int db_retry_attempts = 3;
     db::ConnectionOptions database;
     http::BodyLimits body_limits;
+    std::chrono::seconds stream_ticket_ttl{60};
     slog::Level log_level = slog::Level::kInfo;
 };
 

@@ -17,14 +17,11 @@
 #include "accounts/auth_runtime.hpp"
 #include "accounts/authenticate.hpp"
 #include "auth/jwt.hpp"
-#include "config.hpp"
 #include "db/connection.hpp"
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
 #include "log.hpp"
 #include "stream_ticket.hpp"
-
-extern char** environ;
 
 namespace api {
 namespace {
@@ -36,13 +33,6 @@ constexpr db::Statement kEventAccess{
     "SELECT e.status, e.owner_id = $2::bigint, m.role FROM events e "
     "LEFT JOIN event_members m ON m.event_id = e.id AND m.user_id = $2::bigint "
     "WHERE e.id = $1::bigint"};
-
-// SCORELINE_STREAM_TICKET_TTL_S, read once (scoreline-api's config has no slot for it).
-std::chrono::seconds ticket_ttl() {
-    static const std::chrono::seconds ttl(
-        config::Source::load(environ).get_int("SCORELINE_STREAM_TICKET_TTL_S", 60, 10, 600));
-    return ttl;
-}
 
 std::optional<std::int64_t> event_id(std::string_view topic) {
     if (!topic.starts_with("event:") || topic.size() < 7 || topic.size() > 25 || topic[6] == '0') {
@@ -139,13 +129,14 @@ http::Response create_ticket(Context& ctx) {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    const std::string ticket = stream_ticket::issue(*key, tokens.access.issuer, actor.user_id,
-                                                    std::string(authz::to_string(actor.role)),
-                                                    session_of(ctx), topics, ticket_ttl(), now);
+    const std::string ticket = stream_ticket::issue(
+        *key, tokens.access.issuer, actor.user_id, std::string(authz::to_string(actor.role)),
+        session_of(ctx), topics, ctx.config.stream_ticket_ttl, now);
     slog::info("stream_ticket_issued", {{"user_id", actor.user_id}, {"topics", topics}});
     http::Response r = http::Response::json(
-        200, nlohmann::json(
-                 {{"ticket", ticket}, {"expires_in", ticket_ttl().count()}, {"topics", topics}})
+        200, nlohmann::json({{"ticket", ticket},
+                             {"expires_in", ctx.config.stream_ticket_ttl.count()},
+                             {"topics", topics}})
                  .dump());
     r.set_header("Cache-Control", "no-store");
     return r;
