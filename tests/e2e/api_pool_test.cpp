@@ -210,9 +210,9 @@ TEST(ApiPool, BadSettingStopsStartWithItsName) {
                                         {{"SCORELINE_DATABASE_URL", ""}});
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.err.find("SCORELINE_DATABASE_URL: required"), std::string::npos);
-    auto ttl = harness::run_process({harness::binary_dir() + "/workers/scoreline-api"},
-                                    {{"SCORELINE_DATABASE_URL", "postgresql:///x"},
-                                     {"SCORELINE_STREAM_TICKET_TTL_S", "5"}});
+    auto ttl = harness::run_process(
+        {harness::binary_dir() + "/workers/scoreline-api"},
+        {{"SCORELINE_DATABASE_URL", "postgresql:///x"}, {"SCORELINE_STREAM_TICKET_TTL_S", "5"}});
     EXPECT_EQ(ttl.exit_code, 2);
     EXPECT_NE(ttl.err.find("SCORELINE_STREAM_TICKET_TTL_S: must be an integer from 10 to 600"),
               std::string::npos)
