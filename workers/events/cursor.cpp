@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "auth/base64url.hpp"
+#include "http/problem.hpp"
 
 namespace tournament {
 
@@ -38,6 +39,18 @@ std::optional<Cursor> decode_cursor(std::string_view list, std::string_view text
         return std::nullopt;
     }
     return c;
+}
+
+Cursor client_cursor(std::string_view list, const std::optional<std::string>& text) {
+    if (!text) {
+        return {};
+    }
+    auto c = decode_cursor(list, *text);
+    if (!c) {
+        throw http::Problem(422, "the query has invalid parameters",
+                            {{"cursor", "is not a cursor this list returned"}});
+    }
+    return *c;
 }
 
 }  // namespace tournament

@@ -73,15 +73,7 @@ void remove_member(db::Connection& conn, const Caller& caller, std::int64_t even
 
 Page list_members(db::Connection& conn, const Caller& caller, std::int64_t event_id,
                   const std::optional<std::string>& cursor, int limit) {
-    std::int64_t after = 0;
-    if (cursor) {
-        auto c = decode_cursor(kMemberCursor, *cursor);
-        if (!c) {
-            throw http::Problem(422, "the query has invalid parameters",
-                                {{"cursor", "is not a cursor this list returned"}});
-        }
-        after = c->id;
-    }
+    const std::int64_t after = client_cursor(kMemberCursor, cursor).id;
     Page page;
     page.items = db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
         (void)require_event(tx, caller, event_id, authz::Action::kReadMembers);

@@ -138,15 +138,7 @@ void delete_team(db::Connection& conn, const Caller& caller, std::int64_t event_
 
 Page list_teams(db::Connection& conn, const Caller& caller, std::int64_t event_id,
                 const std::optional<std::string>& cursor, int limit) {
-    std::int64_t after = 0;
-    if (cursor) {
-        auto c = decode_cursor(kTeamCursor, *cursor);
-        if (!c) {
-            throw http::Problem(422, "the query has invalid parameters",
-                                {{"cursor", "is not a cursor this list returned"}});
-        }
-        after = c->id;
-    }
+    const std::int64_t after = client_cursor(kTeamCursor, cursor).id;
     auto rows = db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
         (void)require_event(tx, caller, event_id, authz::Action::kReadEvent);
         return team_repo::list(tx, event_id, after, limit);

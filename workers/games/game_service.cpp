@@ -167,15 +167,7 @@ GameRow update_game(db::Connection& conn, const Caller& caller, std::int64_t gam
 
 Page game_history(db::Connection& conn, const Caller& caller, std::int64_t game_id,
                   const std::optional<std::string>& cursor, int limit) {
-    std::int64_t after = 0;
-    if (cursor) {
-        auto c = decode_cursor(kHistoryCursor, *cursor);
-        if (!c) {
-            throw http::Problem(422, "the query has invalid parameters",
-                                {{"cursor", "is not a cursor this list returned"}});
-        }
-        after = c->id;
-    }
+    const std::int64_t after = client_cursor(kHistoryCursor, cursor).id;
     Page page;
     page.items = db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
         (void)require_game_event(tx, caller, game_id, authz::Action::kReadEvent);
