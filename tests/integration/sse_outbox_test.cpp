@@ -207,7 +207,16 @@ TEST_F(SseOutboxTest, AClientCatchesUpAfterScorelineSseWasKilled) {
         ids.push_back(insert(*writer_));
     }
     sse_->start();
-    auto again = subscribe({"Last-Event-ID: " + last});
+    // Like an EventSource, retry while the restarted process answers 503
+    // because its database connection is not up yet (slow under ASan).
+    std::unique_ptr<SseClient> again;
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            again = std::make_unique<SseClient>(sse_->client(path_, {"Last-Event-ID: " + last}));
+            return again->wait_status() == 200;
+        },
+        10s))
+        << again->body();
     ids.push_back(insert(*writer_));
     ASSERT_TRUE(again->wait_events(4, 10s)) << sse_->log();
     std::vector<std::int64_t> got = ssetest::ids_of(client->events());
