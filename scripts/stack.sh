@@ -14,6 +14,9 @@
 #
 # Settings (environment; the Makefile passes them through):
 #   HTTPS_PORT=8443 HTTP_PORT=8080 PG_PORT=55432 JOBS=<cores>
+#   STACK_DIR=DIR        absolute folder of the stack's files (default .run/ in the
+#                        checkout), so that a second stack (bench/) can run beside
+#                        the first one; also give it other ports
 #   LOG_LEVEL=info       SCORELINE_LOG_LEVEL of scoreline-api
 #   READY_TIMEOUT=60     seconds to wait for /readyz
 #   NO_BUILD=1           skip the build (use the binaries already there)
@@ -42,7 +45,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly ROOT="$SCORELINE_ROOT"
-readonly RUN="$ROOT/.run"
+readonly RUN="${STACK_DIR:-$ROOT/.run}"
 readonly LOGS="$RUN/logs"
 readonly STATE_FILE="$RUN/stack.env"
 readonly PG_DIR="$RUN/pg"
