@@ -29,6 +29,8 @@
 #                      go to them (least_conn); unset: no stream routes
 #   SSE_CONN_PER_IP    open streams per client address through nginx (default 100)
 #   SSE_READ_TIMEOUT   proxy_read_timeout of streams (default 1h; heartbeats keep them alive)
+#   BENCH_ROUTES       1: add GET /_bench/static, nginx answering a fixed JSON body
+#                      itself (bench/'s reference ceiling); never set in production
 #
 # Example:
 #   MODE=local RUN_DIR=$PWD/.run/nginx HTTPS_PORT=8443 HTTP_PORT=8080 \
@@ -45,7 +47,7 @@ readonly REQUIRED_VARS=(MODE RUN_DIR HTTPS_PORT HTTP_PORT TLS_CERT TLS_KEY API_U
 readonly TEMPLATE_VARS=("${REQUIRED_VARS[@]}" LISTEN_HOST SERVER_NAME NGINX_USER
     WORKER_PROCESSES WORKER_CONNECTIONS WORKER_RLIMIT_NOFILE ERROR_LOG_LEVEL
     TLS_TRUSTED_CERT RESOLVER HTTPS_PORT_SUFFIX SSE_UPSTREAMS SSE_UPSTREAM_SERVERS
-    SSE_CONN_PER_IP SSE_READ_TIMEOUT)
+    SSE_CONN_PER_IP SSE_READ_TIMEOUT BENCH_ROUTES)
 
 errors=()
 fail() { errors+=("$*"); }
@@ -105,10 +107,15 @@ validate_and_derive() {
     : "${WORKER_PROCESSES:=auto}" "${WORKER_CONNECTIONS:=4096}" "${ERROR_LOG_LEVEL:=warn}"
     : "${TLS_TRUSTED_CERT:=$TLS_CERT}" "${RESOLVER:=}"
     : "${SSE_UPSTREAMS:=}" "${SSE_CONN_PER_IP:=100}" "${SSE_READ_TIMEOUT:=1h}"
+    : "${BENCH_ROUTES:=}"
     : "${WORKER_RLIMIT_NOFILE:=}"
 
     [[ "$MODE" == "local" || "$MODE" == "production" ]] ||
         fail "MODE='$MODE' must be 'local' or 'production'"
+    [[ -z "$BENCH_ROUTES" || "$BENCH_ROUTES" == 0 || "$BENCH_ROUTES" == 1 ]] ||
+        fail "BENCH_ROUTES='$BENCH_ROUTES' must be 0 or 1"
+    [[ "$MODE" != "production" || "$BENCH_ROUTES" != 1 ]] ||
+        fail "BENCH_ROUTES=1 is for bench/ on a local stack, not for MODE=production"
     check_abs_path RUN_DIR
     check_abs_path TLS_CERT
     check_abs_path TLS_KEY

@@ -35,6 +35,8 @@
 #                        (default: ../shared/data/football beside the checkout)
 # Any SCORELINE_* variable in the environment reaches scoreline-api unchanged
 # (e.g. SCORELINE_WORKERS=4), except the ones this script sets.
+# Likewise any nginx/render.sh variable this script does not set reaches
+# render.sh (e.g. BENCH_ROUTES=1 for bench/).
 #
 # As root, PostgreSQL, scoreline-api and nginx run as the system user
 # "scoreline" (created when missing), which owns .run/. Otherwise they run as
