@@ -31,6 +31,32 @@
 #   SSE_READ_TIMEOUT   proxy_read_timeout of streams (default 1h; heartbeats keep them alive)
 #   BENCH_ROUTES       1: add GET /_bench/static, nginx answering a fixed JSON body
 #                      itself (bench/'s reference ceiling); never set in production
+#   Rate limits per client address (docs/edge.md says why these defaults).
+#   A rate is Nr/s or Nr/m; a burst is a count of requests:
+#   API_RATE, API_BURST      every /api/ request (default 20r/s, burst 40, nodelay)
+#   AUTH_RATE, AUTH_BURST    /api/v1/auth/*, on top of the API limits
+#                            (default 10r/m, burst 10, nodelay)
+#   WRITE_RATE, WRITE_BURST  POST/PUT/PATCH/DELETE (every method but GET, HEAD,
+#                            OPTIONS) on the API (default 10r/s, burst 20, nodelay)
+#   STREAM_RATE, STREAM_BURST  stream connects, instead of the API limits; past the
+#                            rate they wait (no nodelay), past the burst they get 429
+#                            (default 10r/s, burst SSE_CONN_PER_IP)
+#   The Retry-After of nginx's 429 is derived: the seconds until the limits of
+#   the route class admit a request again (ceil(1/rate), the slowest zone).
+#   API_BODY_MAX       largest request body on /api/ (default 1m; nginx size: N, Nk or Nm)
+#   AUTH_BODY_MAX      largest request body on /api/v1/auth/ (default 16k)
+#   TRUSTED_PROXIES    addresses or CIDRs (comma- or space-separated) whose
+#                      X-Request-ID is kept when it matches ^[0-9A-Fa-f-]{8,64}$;
+#                      default empty: every request gets nginx's $request_id
+#   CORS_ORIGINS       origins allowed to call the API from a browser, exact
+#                      scheme://host[:port], comma- or space-separated; default
+#                      empty: CORS off, no Access-Control-* header at all
+#   MICROCACHE_TTL     seconds an anonymous public read (GET/HEAD of an event, its
+#                      teams, games and standings, the event list, a game and its
+#                      history; no Authorization, no Cookie) stays in nginx's
+#                      micro-cache: N or Ns, 1..60 (default 1s); 0 or off: no
+#                      cache at all. Anonymous readers may see data up to this
+#                      old (docs/edge.md); signed-in requests always reach the API
 #
 # Example:
 #   MODE=local RUN_DIR=$PWD/.run/nginx HTTPS_PORT=8443 HTTP_PORT=8080 \
@@ -47,7 +73,10 @@ readonly REQUIRED_VARS=(MODE RUN_DIR HTTPS_PORT HTTP_PORT TLS_CERT TLS_KEY API_U
 readonly TEMPLATE_VARS=("${REQUIRED_VARS[@]}" LISTEN_HOST SERVER_NAME NGINX_USER
     WORKER_PROCESSES WORKER_CONNECTIONS WORKER_RLIMIT_NOFILE ERROR_LOG_LEVEL
     TLS_TRUSTED_CERT RESOLVER HTTPS_PORT_SUFFIX SSE_UPSTREAMS SSE_UPSTREAM_SERVERS
-    SSE_CONN_PER_IP SSE_READ_TIMEOUT BENCH_ROUTES)
+    SSE_CONN_PER_IP SSE_READ_TIMEOUT BENCH_ROUTES API_RATE API_BURST AUTH_RATE AUTH_BURST
+    WRITE_RATE WRITE_BURST STREAM_RATE STREAM_BURST API_RETRY_AFTER AUTH_RETRY_AFTER
+    API_BODY_MAX AUTH_BODY_MAX API_BODY_MAX_BYTES AUTH_BODY_MAX_BYTES TRUSTED_PROXIES
+    TRUSTED_PROXY_LINES CORS_ORIGINS CORS_ORIGIN_LINES MICROCACHE MICROCACHE_TTL)
 
 errors=()
 fail() { errors+=("$*"); }
@@ -81,6 +110,56 @@ check_port() {
     fi
 }
 
+# A limit_req rate: Nr/s or Nr/m.
+check_rate() {
+    local name="$1"
+    local value="${!name}"
+    [[ "$value" =~ ^[1-9][0-9]{0,5}r/[sm]$ ]] ||
+        fail "$name='$value' must be a rate such as 20r/s or 10r/m"
+}
+
+check_count() {
+    local name="$1"
+    local value="${!name}"
+    [[ "$value" =~ ^(0|[1-9][0-9]{0,5})$ ]] || fail "$name='$value' must be a number 0..999999"
+}
+
+# An nginx size (N, Nk, Nm) below 1 GiB.
+check_size() {
+    local name="$1"
+    local value="${!name}"
+    [[ "$value" =~ ^[1-9][0-9]{0,2}[mM]$ || "$value" =~ ^[1-9][0-9]{0,5}[kK]?$ ]] ||
+        fail "$name='$value' must be an nginx size below 1 GiB such as 16k or 1m"
+}
+
+# Bytes of an nginx size that check_size accepted.
+size_bytes() {
+    local value="$1" n="${1%[kKmM]}"
+    case "$value" in
+        *[kK]) echo $((10#$n * 1024)) ;;
+        *[mM]) echo $((10#$n * 1024 * 1024)) ;;
+        *) echo $((10#$n)) ;;
+    esac
+}
+
+# Seconds until a zone with this rate admits one more request: ceil(1/rate).
+rate_wait_seconds() {
+    local rate="$1" n="${1%r/*}"
+    if [[ "$rate" == *r/m ]]; then
+        echo $(((60 + 10#$n - 1) / 10#$n))
+    else
+        echo 1
+    fi
+}
+
+max_of() {
+    local m=0 v
+    for v in "$@"; do
+        ((v > m)) && m=$v
+    done
+    echo "$m"
+}
+
 # Nameservers from /etc/resolv.conf, IPv6 ones bracketed as nginx wants them.
 system_resolvers() {
     local servers=() kw addr
@@ -109,6 +188,11 @@ validate_and_derive() {
     : "${SSE_UPSTREAMS:=}" "${SSE_CONN_PER_IP:=100}" "${SSE_READ_TIMEOUT:=1h}"
     : "${BENCH_ROUTES:=}"
     : "${WORKER_RLIMIT_NOFILE:=}"
+    : "${API_RATE:=20r/s}" "${API_BURST:=40}" "${AUTH_RATE:=10r/m}" "${AUTH_BURST:=10}"
+    : "${WRITE_RATE:=10r/s}" "${WRITE_BURST:=20}" "${STREAM_RATE:=10r/s}"
+    : "${STREAM_BURST:=$SSE_CONN_PER_IP}"
+    : "${API_BODY_MAX:=1m}" "${AUTH_BODY_MAX:=16k}" "${TRUSTED_PROXIES:=}" "${CORS_ORIGINS:=}"
+    : "${MICROCACHE_TTL:=1s}"
 
     [[ "$MODE" == "local" || "$MODE" == "production" ]] ||
         fail "MODE='$MODE' must be 'local' or 'production'"
@@ -153,6 +237,32 @@ validate_and_derive() {
             fail "SSE_UPSTREAMS: '$sse' must be unix:/abs/path.sock or HOST:PORT"
         fi
     done
+    for name in API_RATE AUTH_RATE WRITE_RATE STREAM_RATE; do
+        check_rate "$name"
+    done
+    for name in API_BURST AUTH_BURST WRITE_BURST STREAM_BURST; do
+        check_count "$name"
+    done
+    check_size API_BODY_MAX
+    check_size AUTH_BODY_MAX
+    local proxy
+    for proxy in ${TRUSTED_PROXIES//,/ }; do
+        if ! [[ "$proxy" =~ ^([0-9]{1,3}\.){3}[0-9]{1,3}(/([0-9]|[12][0-9]|3[0-2]))?$ ||
+            "$proxy" =~ ^[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?$ ]]; then
+            fail "TRUSTED_PROXIES: '$proxy' must be an IPv4 or IPv6 address or CIDR (10.0.0.0/8)"
+        fi
+    done
+    local origin
+    for origin in ${CORS_ORIGINS//,/ }; do
+        [[ "$origin" =~ ^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$ ]] ||
+            fail "CORS_ORIGINS: '$origin' must be an origin in lower case, scheme://host[:port] without a path (https://app.example.org)"
+    done
+    if [[ "$MICROCACHE_TTL" =~ ^[0-9]{1,2}s?$ ]]; then
+        ((10#${MICROCACHE_TTL%s} <= 60)) ||
+            fail "MICROCACHE_TTL='$MICROCACHE_TTL' must be at most 60 seconds (or 0 or off)"
+    elif [[ "$MICROCACHE_TTL" != "off" ]]; then
+        fail "MICROCACHE_TTL='$MICROCACHE_TTL' must be seconds 1..60 (N or Ns), or 0 or off"
+    fi
     case "$ERROR_LOG_LEVEL" in
         debug | info | notice | warn | error | crit | alert | emerg) ;;
         *) fail "ERROR_LOG_LEVEL='$ERROR_LOG_LEVEL' must be one of debug info notice warn error crit alert emerg" ;;
@@ -189,6 +299,33 @@ validate_and_derive() {
     for sse in ${SSE_UPSTREAMS//,/ }; do
         SSE_UPSTREAM_SERVERS+="${SSE_UPSTREAM_SERVERS:+$'\n'        }server $sse max_fails=1 fail_timeout=2s;"
     done
+    # geo lines of the trusted proxies and map lines of the CORS origins,
+    # indented for their blocks.
+    TRUSTED_PROXY_LINES=""
+    for proxy in ${TRUSTED_PROXIES//,/ }; do
+        TRUSTED_PROXY_LINES+="${TRUSTED_PROXY_LINES:+$'\n'        }$proxy 1;"
+    done
+    CORS_ORIGIN_LINES=""
+    for origin in ${CORS_ORIGINS//,/ }; do
+        CORS_ORIGIN_LINES+="${CORS_ORIGIN_LINES:+$'\n'        }\"$origin\" \$http_origin;"
+    done
+    # A route class's Retry-After: its slowest zone's wait for one request.
+    API_RETRY_AFTER="$(max_of "$(rate_wait_seconds "$API_RATE")" "$(rate_wait_seconds "$WRITE_RATE")")"
+    # shellcheck disable=SC2034
+    AUTH_RETRY_AFTER="$(max_of "$API_RETRY_AFTER" "$(rate_wait_seconds "$AUTH_RATE")")"
+    # The 413 bodies name the limit in bytes.
+    # shellcheck disable=SC2034
+    API_BODY_MAX_BYTES="$(size_bytes "$API_BODY_MAX")"
+    # shellcheck disable=SC2034
+    AUTH_BODY_MAX_BYTES="$(size_bytes "$AUTH_BODY_MAX")"
+    # The micro-cache: MICROCACHE non-empty turns it on, with the TTL in
+    # nginx's seconds form; 0 and off leave no cache line at all.
+    MICROCACHE=""
+    if [[ "$MICROCACHE_TTL" != "off" ]] && ((10#${MICROCACHE_TTL%s} > 0)); then
+        # shellcheck disable=SC2034
+        MICROCACHE=1
+        MICROCACHE_TTL="$((10#${MICROCACHE_TTL%s}))s"
+    fi
     # The redirect target keeps a non-default HTTPS port (local stack: :8443):
     HTTPS_PORT_SUFFIX=""
     # shellcheck disable=SC2034
@@ -298,7 +435,8 @@ render_template() {
 
 main() {
     if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-        sed -n '2,37p' "$0"
+        # The header comment: line 2 up to the line before `set -euo pipefail`.
+        sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d'
         return 0
     fi
     [[ $# -eq 0 ]] || die "no arguments expected; settings come from the environment (try --help)"

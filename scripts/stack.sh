@@ -36,7 +36,9 @@
 # Any SCORELINE_* variable in the environment reaches scoreline-api unchanged
 # (e.g. SCORELINE_WORKERS=4), except the ones this script sets.
 # Likewise any nginx/render.sh variable this script does not set reaches
-# render.sh (e.g. BENCH_ROUTES=1 for bench/).
+# render.sh (e.g. BENCH_ROUTES=1 for bench/; the per-address limits API_RATE,
+# API_BURST, WRITE_*, AUTH_*, STREAM_*, which a load test must raise; and
+# TRUSTED_PROXIES, CORS_ORIGINS, API_BODY_MAX, AUTH_BODY_MAX; docs/edge.md).
 #
 # As root, PostgreSQL, scoreline-api and nginx run as the system user
 # "scoreline" (created when missing), which owns .run/. Otherwise they run as

@@ -35,8 +35,8 @@ ApiConfig load_api_config(const config::Source& src) {
     c.database.application_name = "scoreline-api";
     c.database.statement_timeout = src.get_ms("SCORELINE_STATEMENT_TIMEOUT_MS", milliseconds(5000),
                                               milliseconds(1), milliseconds(3600000));
-    c.body_limits.max_bytes =
-        static_cast<std::size_t>(src.get_int("SCORELINE_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20));
+    c.limits = load_route_limits(src);
+    c.body_limits.max_bytes = c.limits.write_body_bytes;
     c.stream_ticket_ttl =
         std::chrono::seconds(src.get_int("SCORELINE_STREAM_TICKET_TTL_S", 60, 10, 600));
     const std::string level =

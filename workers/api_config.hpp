@@ -8,6 +8,7 @@
 #include "db/connection.hpp"
 #include "http/json_body.hpp"
 #include "log.hpp"
+#include "route_limits.hpp"
 
 namespace api {
 
@@ -20,7 +21,10 @@ struct ApiConfig {
     std::chrono::milliseconds respawn_backoff_max{30000};
     int db_retry_attempts = 3;
     db::ConnectionOptions database;
+    // JSON limits of handlers; max_bytes is the write class's body limit.
     http::BodyLimits body_limits;
+    // Route classes: rate limits and body sizes (route_limits.hpp).
+    RouteLimits limits;
     std::chrono::seconds stream_ticket_ttl{60};
     slog::Level log_level = slog::Level::kInfo;
 };

@@ -65,7 +65,7 @@ bool FcgiExchange::begin(int fd) {
     return true;
 }
 
-http::Request FcgiExchange::read_request(std::size_t max_body, bool& too_large) {
+http::Request FcgiExchange::read_head() {
     http::Request req;
     req.method = param(request_, "REQUEST_METHOD");
     std::string uri = param(request_, "DOCUMENT_URI");
@@ -96,10 +96,16 @@ http::Request FcgiExchange::read_request(std::size_t max_body, bool& too_large) 
     if (auto ct = param(request_, "CONTENT_TYPE"); !ct.empty()) {
         req.headers["content-type"] = ct;
     }
-    std::size_t length = 0;
     const std::string cl = param(request_, "CONTENT_LENGTH");
-    std::from_chars(cl.data(), cl.data() + cl.size(), length);
-    too_large = length > max_body;
+    content_length_ = 0;
+    std::from_chars(cl.data(), cl.data() + cl.size(), content_length_);
+    return req;
+}
+
+bool FcgiExchange::read_body(http::Request& req, std::size_t max_body) {
+    const std::size_t length = content_length_;
+    content_length_ = 0;
+    const bool too_large = length > max_body;
     char buf[16384];
     if (!too_large) {
         req.body.reserve(length);
@@ -118,7 +124,7 @@ http::Request FcgiExchange::read_request(std::size_t max_body, bool& too_large) 
         }
         remaining -= static_cast<std::size_t>(got);
     }
-    return req;
+    return !too_large;
 }
 
 void FcgiExchange::write_response(const http::Response& response) {

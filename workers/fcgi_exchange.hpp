@@ -23,9 +23,13 @@ class FcgiExchange {
     // params. Returns false (fd closed) when the peer sent no valid request.
     [[nodiscard]] bool begin(int fd);
 
-    // The request, with at most max_body bytes of body; `too_large` is set
-    // (and the body drained, not kept) when CONTENT_LENGTH exceeds it.
-    [[nodiscard]] http::Request read_request(std::size_t max_body, bool& too_large);
+    // The request line, params and headers; the body is not read yet, so
+    // the worker can route and rate-limit before reading it.
+    [[nodiscard]] http::Request read_head();
+    // Reads the body (CONTENT_LENGTH bytes) into req.body when it has at most
+    // max_body bytes and returns true; otherwise drains it without keeping it
+    // and returns false. Call once per request, after read_head().
+    [[nodiscard]] bool read_body(http::Request& req, std::size_t max_body);
 
     void write_response(const http::Response& response);
     // Ends the request and closes the connection.
@@ -33,6 +37,7 @@ class FcgiExchange {
 
   private:
     FCGX_Request request_{};
+    std::size_t content_length_ = 0;
 };
 
 }  // namespace api

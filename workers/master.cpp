@@ -21,6 +21,7 @@
 #include <stdexcept>
 
 #include "log.hpp"
+#include "ratelimit/limit_setting.hpp"
 #include "worker.hpp"
 
 namespace api {
@@ -125,7 +126,7 @@ void Master::spawn_worker() {
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         int code = 1;
         try {
-            code = run_worker(listen_fd_, config_, router_);
+            code = run_worker(listen_fd_, config_, router_, buckets_.get());
         } catch (const std::exception& e) {
             slog::error("worker_fatal", {{"error", e.what()}});
         }
@@ -231,6 +232,10 @@ int Master::live_workers() const {
 
 int Master::run() {
     open_socket();
+    if (config_.limits.any_rate_limit()) {
+        // Mapped once, before any fork: workers inherit the same pages.
+        buckets_ = std::make_unique<ratelimit::SharedBuckets>(config_.limits.slots);
+    }
     if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         throw std::runtime_error("pipe2 failed");
     }
@@ -244,6 +249,12 @@ int Master::run() {
     std::signal(SIGPIPE, SIG_IGN);
     slog::info("master_started",
                {{"workers", config_.workers},
+                {"rate_limits",
+                 {{"auth", ratelimit::to_string(config_.limits.auth)},
+                  {"read", ratelimit::to_string(config_.limits.read)},
+                  {"write", ratelimit::to_string(config_.limits.write)},
+                  {"export", ratelimit::to_string(config_.limits.export_)},
+                  {"slots", config_.limits.slots}}},
                 {"listen", config_.listen.kind == config::ListenAddress::Kind::kUnix
                                ? "unix:" + config_.listen.path
                                : config_.listen.host + ":" + std::to_string(config_.listen.port)}});

@@ -3,14 +3,19 @@
 // respawns a worker that dies (with exponential backoff while workers crash in
 // a loop), replaces workers recycled after max_requests, drains on SIGTERM or
 // SIGINT, and replaces every worker on SIGHUP without refusing a request.
+// Before the first fork it maps the per-user rate-limit table
+// (ratelimit::SharedBuckets, MAP_SHARED), so every worker, respawned ones
+// included, draws from the same buckets.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include "api_config.hpp"
+#include "ratelimit/shared_buckets.hpp"
 #include "router.hpp"
 
 namespace api {
@@ -40,6 +45,7 @@ class Master {
     const ApiConfig& config_;
     const Router& router_;
     int listen_fd_ = -1;
+    std::unique_ptr<ratelimit::SharedBuckets> buckets_;  // null: no class is limited
     std::vector<Slot> slots_;
     int missing_ = 0;       // workers to start when the backoff allows
     int crash_streak_ = 0;  // consecutive early crashes

@@ -31,7 +31,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
-    Route r{std::move(method), {}, std::move(handler)};
+    const RouteClass route_class = classify_route(method, pattern);
+    Route r{std::move(method), {}, std::move(handler), route_class};
     for (auto s : split_path(pattern)) {
         r.segments.emplace_back(s);
     }
@@ -50,7 +51,7 @@ std::vector<std::pair<std::string, std::string>> Router::routes() const {
     return out;
 }
 
-const Handler& Router::match(http::Request& req) const {
+const Router::Route& Router::find(http::Request& req) const {
     const auto parts = split_path(req.path);
     std::set<std::string> allowed;
     for (const auto& route : routes_) {
@@ -76,7 +77,7 @@ const Handler& Router::match(http::Request& req) const {
         }
         if (route.method == req.method) {
             req.path_params = std::move(params);
-            return route.handler;
+            return route;
         }
         allowed.insert(route.method);
     }

@@ -1,6 +1,8 @@
 // api::Router: method + path-pattern matching with `{name}` parameters.
 // A path no route matches answers 404; a path that matches only under other
 // methods answers 405 with Allow. Both as problem+json, via http::Problem.
+// Every route carries its RouteClass (route_limits.hpp), derived from its
+// method and pattern when it is added.
 #pragma once
 
 #include <functional>
@@ -10,6 +12,7 @@
 
 #include "context.hpp"
 #include "http/message.hpp"
+#include "route_limits.hpp"
 
 namespace api {
 
@@ -17,21 +20,26 @@ using Handler = std::function<http::Response(Context&)>;
 
 class Router {
   public:
+    struct Route {
+        std::string method;
+        std::vector<std::string> segments;
+        Handler handler;
+        RouteClass route_class = RouteClass::kRead;
+    };
+
     // pattern: "/api/v1/events/{id}/teams/{team_id}"; segments in braces bind.
+    // The route's class is classify_route(method, pattern).
     void add(std::string method, std::string_view pattern, Handler handler);
 
-    // Finds the handler for req (filling req.path_params) or throws Problem.
-    [[nodiscard]] const Handler& match(http::Request& req) const;
+    // Finds the route for req (filling req.path_params) or throws Problem.
+    [[nodiscard]] const Route& find(http::Request& req) const;
+    // find(req).handler.
+    [[nodiscard]] const Handler& match(http::Request& req) const { return find(req).handler; }
 
     // Every (method, pattern) registered, in order: the OpenAPI test uses it.
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const;
 
   private:
-    struct Route {
-        std::string method;
-        std::vector<std::string> segments;
-        Handler handler;
-    };
     std::vector<Route> routes_;
 };
 

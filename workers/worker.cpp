@@ -13,6 +13,7 @@
 #include <cstring>
 #include <random>
 
+#include "accounts/authenticate.hpp"
 #include "fcgi_exchange.hpp"
 #include "http/problem.hpp"
 #include "http/traceparent.hpp"
@@ -35,15 +36,15 @@ void set_io_timeouts(int fd) {
 }
 
 // Serves one accepted connection. Returns true when a request was served.
-bool serve_connection(int fd, const ApiConfig& config, const Router& router, Database& database) {
+bool serve_connection(int fd, const ApiConfig& config, const Router& router, Database& database,
+                      ratelimit::SharedBuckets* buckets) {
     set_io_timeouts(fd);
     FcgiExchange exchange;
     if (!exchange.begin(fd)) {
         slog::warn("fastcgi_bad_request");
         return false;
     }
-    bool too_large = false;
-    http::Request req = exchange.read_request(config.body_limits.max_bytes, too_large);
+    http::Request req = exchange.read_head();
     // A valid W3C traceparent ties every log line to the caller's trace; an
     // invalid one is dropped, as Trace Context requires.
     std::string trace_id;
@@ -53,30 +54,62 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
         req.traceparent.clear();
     }
     slog::set_request_context(req.request_id, trace_id);
-    http::Response response;
-    if (too_large) {
-        response = http::Problem(413, "the body is larger than " +
-                                          std::to_string(config.body_limits.max_bytes) + " bytes")
-                       .to_response(req.request_id);
-    } else {
-        response = handle_request(req, router, database, config);
-    }
+    const BodyReader read_body = [&exchange](http::Request& r, std::size_t max_bytes) {
+        return exchange.read_body(r, max_bytes);
+    };
+    const http::Response response =
+        handle_request(req, read_body, router, database, config, buckets);
     exchange.write_response(response);
     exchange.finish();
     slog::clear_request_context();
     return true;
 }
 
+// Takes a token from the caller's bucket for `route_class`; throws the 429
+// when the bucket is empty. The caller is the user of a valid access token,
+// else the client address. Reads neither the body nor the database.
+void enforce_rate_limit(const http::Request& req, RouteClass route_class, const RouteLimits& limits,
+                        ratelimit::SharedBuckets* buckets) {
+    const auto& limit = limits.rate(route_class);
+    if (!limit || buckets == nullptr) {
+        return;
+    }
+    const std::optional<std::int64_t> user = accounts::token_user_id(req);
+    const ratelimit::Decision d =
+        buckets->take(rate_key(route_class, user, req.remote_addr), *limit);
+    if (d.allowed) {
+        return;
+    }
+    const std::string retry_after = std::to_string(d.retry_after_seconds);
+    slog::info("rate_limited", {{"route_class", to_string(route_class)},
+                                {"caller", user ? "user" : "address"},
+                                {"retry_after_s", d.retry_after_seconds}});
+    throw http::Problem(429, "too many " + std::string(to_string(route_class)) +
+                                 " requests; retry after " + retry_after + " s")
+        .with_header("Retry-After", retry_after);
+}
+
 }  // namespace
 
-http::Response handle_request(http::Request& req, const Router& router, Database& database,
-                              const ApiConfig& config) {
+http::Response handle_request(http::Request& req, const BodyReader& read_body, const Router& router,
+                              Database& database, const ApiConfig& config,
+                              ratelimit::SharedBuckets* buckets) {
     const auto started = std::chrono::steady_clock::now();
     http::Response response;
+    bool body_read = false;
+    std::string_view route_class = "none";
     try {
-        const Handler& handler = router.match(req);
+        const Router::Route& route = router.find(req);
+        route_class = to_string(route.route_class);
+        enforce_rate_limit(req, route.route_class, config.limits, buckets);
+        body_read = true;
+        const std::size_t max_body = config.limits.max_body(route.route_class);
+        if (!read_body(req, max_body)) {
+            throw http::Problem(413, "the body is larger than " + std::to_string(max_body) +
+                                         " bytes for this route");
+        }
         Context ctx{req, database, config};
-        response = handler(ctx);
+        response = route.handler(ctx);
     } catch (const http::Problem& p) {
         response = p.to_response(req.request_id);
     } catch (const db::ConnectionLost& e) {
@@ -89,18 +122,25 @@ http::Response handle_request(http::Request& req, const Router& router, Database
         slog::error("unhandled_exception", {{"error", e.what()}});
         response = http::internal_error(req.request_id);
     }
+    if (!body_read) {
+        // Refused before the body was read: drain it, so nginx is never cut
+        // off mid-write.
+        (void)read_body(req, 0);
+    }
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
     slog::info("request", {{"method", req.method},
                            {"path", req.path},
                            {"status", response.status},
+                           {"route_class", route_class},
                            {"duration_ms", static_cast<double>(micros) / 1000.0},
                            {"remote_addr", req.remote_addr}});
     return response;
 }
 
-int run_worker(int listen_fd, const ApiConfig& config, const Router& router) {
+int run_worker(int listen_fd, const ApiConfig& config, const Router& router,
+               ratelimit::SharedBuckets* buckets) {
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
@@ -153,7 +193,7 @@ int run_worker(int listen_fd, const ApiConfig& config, const Router& router) {
         if (fd < 0) {
             continue;  // another worker took it, or the peer gave up
         }
-        served += serve_connection(fd, config, router, database) ? 1 : 0;
+        served += serve_connection(fd, config, router, database, buckets) ? 1 : 0;
     }
     // Drain: serve connections already queued on the socket, then exit.
     int drained = 0;
@@ -162,7 +202,7 @@ int run_worker(int listen_fd, const ApiConfig& config, const Router& router) {
         if (fd < 0) {
             break;
         }
-        drained += serve_connection(fd, config, router, database) ? 1 : 0;
+        drained += serve_connection(fd, config, router, database, buckets) ? 1 : 0;
     }
     ::close(ep);
     slog::info("worker_exiting",

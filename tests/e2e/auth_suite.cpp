@@ -2,10 +2,8 @@
 // that runs after every test of the binary; see auth_suite.hpp.
 #include "auth_suite.hpp"
 
-#include <curl/curl.h>
 #include <sodium.h>
 
-#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <regex>
@@ -19,30 +17,6 @@ std::mutex g_mu;
 std::set<std::string> g_secrets;
 std::atomic<int> g_next_ip{10};
 std::atomic<int> g_next_name{1};
-
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-    static_cast<std::string*>(user)->append(data, size * n);
-    return size * n;
-}
-
-size_t on_header(char* data, size_t size, size_t n, void* user) {
-    auto* resp = static_cast<harness::HttpResponse*>(user);
-    std::string line(data, size * n);
-    const auto colon = line.find(':');
-    if (line.starts_with("HTTP/")) {
-        resp->headers.clear();
-    } else if (colon != std::string::npos) {
-        std::string name = line.substr(0, colon);
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        std::string value = line.substr(colon + 1);
-        const auto b = value.find_first_not_of(" \t");
-        const auto e = value.find_last_not_of(" \t\r\n");
-        value = b == std::string::npos ? "" : value.substr(b, e - b + 1);
-        resp->headers.emplace(std::move(name), std::move(value));
-    }
-    return size * n;
-}
 
 // Every log the suite promises to keep clean, as (name, text).
 std::vector<std::pair<std::string, std::string>> all_logs() {
@@ -59,7 +33,6 @@ class AuthEnvironment : public ::testing::Environment {
         if (sodium_init() < 0) {
             throw std::runtime_error("sodium_init failed");
         }
-        curl_global_init(CURL_GLOBAL_DEFAULT);
         // Argon2id costs ~30-60 ms here, so that a login that skipped the hash
         // would stand out in the timing test; failures are throttled after 5
         // with a 1 s base delay so the throttle tests stay short.
@@ -139,39 +112,11 @@ std::string fresh_ip() {
 harness::HttpResponse send(const std::string& method, const std::string& path,
                            const std::string& body, const std::vector<std::string>& headers,
                            const std::string& source_ip) {
-    CURL* c = curl_easy_init();
-    harness::HttpResponse resp;
-    const std::string url = g_stack->https_url(path);
-    const std::string iface = "host!" + source_ip;
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(c, CURLOPT_INTERFACE, iface.c_str());
-    if (method != "GET") {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    }
-    curl_slist* list = nullptr;
-    for (const auto& h : headers) {
-        list = curl_slist_append(list, h.c_str());
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(c, CURLOPT_CAINFO, g_stack->cert_file().c_str());
-    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp);
-    const CURLcode rc = curl_easy_perform(c);
-    if (rc == CURLE_OK) {
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
-    } else {
-        resp.error = curl_easy_strerror(rc);
-    }
-    curl_slist_free_all(list);
-    curl_easy_cleanup(c);
-    return resp;
+    // A client per call: tests run on several threads, and each call may
+    // come from another address.
+    harness::HttpClient client(g_stack->cert_file());
+    client.set_source_address(source_ip);
+    return client.request(method, g_stack->https_url(path), body, headers);
 }
 
 harness::HttpResponse post_json(const std::string& path, const nlohmann::json& body,

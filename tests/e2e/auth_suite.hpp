@@ -26,7 +26,9 @@ std::string secret(const std::string& value);
 // A 127.0.0.x address no other test used: its own per-IP throttle counter.
 std::string fresh_ip();
 
-// One request through nginx over TLS, sent from `source_ip`.
+// One request through nginx over TLS, sent from `source_ip` (a
+// harness::HttpClient with that source address, trusting the stack's
+// certificate).
 harness::HttpResponse send(const std::string& method, const std::string& path,
                            const std::string& body = {},
                            const std::vector<std::string>& headers = {},

@@ -1,20 +1,38 @@
 // The TLS edge: protocol versions checked with openssl s_client (TLS 1.0 and
 // 1.1 refused by the server, 1.2 and 1.3 accepted), the HTTP->HTTPS redirect,
 // and the security headers plus X-Request-ID on a response of every class:
-// static page, API 200, API 4xx, API 500, nginx's own 404 and 413.
+// static page and asset, API 200, API 4xx, API 500, nginx's own 404, 413 (API
+// and auth body limits) and 429, and a stream through scoreline-sse. Also: no
+// CORS header while CORS_ORIGINS is unset. The limits themselves are tested in
+// edge_ratelimit_test.cpp.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "http_client.hpp"
+#include "sse_client.hpp"
+#include "sse_fixture.hpp"
 #include "stack.hpp"
 
 namespace {
 
+// The 429 row comes from this address, so no other row spends its budget.
+constexpr const char* kThrottledAddress = "127.0.0.66";
+
 class EdgeTest : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() { stack_ = new harness::Stack(harness::StackOptions::with(1)); }
+    // One scoreline-sse for the stream row, and a sign-in limit low enough for
+    // nginx to answer 429 after two requests from one address (the other
+    // limits stay at the harness's high defaults).
+    static void SetUpTestSuite() {
+        harness::StackOptions o = harness::StackOptions::with(1);
+        o.sse_processes = 1;
+        o.nginx_env = {{"AUTH_RATE", "1r/m"}, {"AUTH_BURST", "1"}};
+        stack_ = new harness::Stack(o);
+    }
     static void TearDownTestSuite() {
         delete stack_;
         stack_ = nullptr;
@@ -55,40 +73,57 @@ TEST_F(EdgeTest, PlainHttpAnswers301ToHttps) {
               "https://127.0.0.1:" + std::to_string(stack_->https_port()) + "/some/page?x=1");
 }
 
+// Every security header and a fresh X-Request-ID; returns the id.
+std::string expect_edge_headers(const std::function<std::string(const std::string&)>& header) {
+    EXPECT_EQ(header("strict-transport-security"), "max-age=63072000; includeSubDomains");
+    const std::string csp = header("content-security-policy");
+    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos);
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+    EXPECT_EQ(header("x-content-type-options"), "nosniff");
+    EXPECT_EQ(header("x-frame-options"), "DENY");
+    EXPECT_EQ(header("referrer-policy"), "strict-origin-when-cross-origin");
+    EXPECT_NE(header("permissions-policy").find("camera=()"), std::string::npos);
+    EXPECT_EQ(header("x-xss-protection"), "0");
+    const std::string id = header("x-request-id");
+    EXPECT_TRUE(std::regex_match(id, std::regex("[0-9a-f]{32}"))) << id;
+    return id;
+}
+
 struct Case {
     const char* name;
     std::string method;
     std::string path;
     std::string body;
     long status;
+    std::string source = "127.0.0.1";
+    int attempts = 1;  // send until the status is reached, at most this often
 };
 
 TEST_F(EdgeTest, SecurityHeadersOnEveryClassOfResponse) {
     const std::vector<Case> cases = {
         {"static page", "GET", "/", "", 200},
+        {"static asset", "GET", "/style.css", "", 200},
         {"API 200", "GET", "/api/v1/version", "", 200},
         {"API 4xx", "GET", "/api/v1/nothing-here", "", 404},
         {"API 500", "GET", "/api/v1/_test/fail", "", 500},
         {"nginx 404", "GET", "/no-such-file.html", "", 404},
         {"nginx 413", "POST", "/api/v1/_test/echo", std::string(2 << 20, 'x'), 413},
+        {"nginx 413 auth", "POST", "/api/v1/auth/login", std::string(20 << 10, 'x'), 413,
+         "127.0.0.67"},
+        {"nginx 429", "POST", "/api/v1/auth/login", "{}", 429, kThrottledAddress, 5},
     };
     std::set<std::string> ids;
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
-        auto r = client_.request(c.method, stack_->https_url(c.path), c.body,
-                                 {"Content-Type: application/json"});
-        EXPECT_EQ(r.status, c.status);
-        EXPECT_EQ(r.header("strict-transport-security"), "max-age=63072000; includeSubDomains");
-        const std::string csp = r.header("content-security-policy");
-        EXPECT_NE(csp.find("default-src 'self'"), std::string::npos);
-        EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
-        EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
-        EXPECT_EQ(r.header("x-frame-options"), "DENY");
-        EXPECT_EQ(r.header("referrer-policy"), "strict-origin-when-cross-origin");
-        EXPECT_NE(r.header("permissions-policy").find("camera=()"), std::string::npos);
-        EXPECT_EQ(r.header("x-xss-protection"), "0");
-        const std::string id = r.header("x-request-id");
-        EXPECT_TRUE(std::regex_match(id, std::regex("[0-9a-f]{32}"))) << id;
+        client_.set_source_address(c.source);
+        harness::HttpResponse r;
+        for (int i = 0; i < c.attempts && r.status != c.status; ++i) {
+            r = client_.request(c.method, stack_->https_url(c.path), c.body,
+                                {"Content-Type: application/json"});
+        }
+        EXPECT_EQ(r.status, c.status) << r.body;
+        const std::string id =
+            expect_edge_headers([&](const std::string& h) { return r.header(h); });
         EXPECT_EQ(r.headers.count("x-request-id"), 1u);
         ids.insert(id);
         if (c.path.rfind("/api/", 0) == 0 && c.status >= 400) {
@@ -98,8 +133,60 @@ TEST_F(EdgeTest, SecurityHeadersOnEveryClassOfResponse) {
             EXPECT_EQ(body["status"], c.status);
             EXPECT_EQ(body["request_id"], id);
         }
+        if (std::string_view(c.name).starts_with("nginx")) {
+            // nginx answered itself: scoreline-api never saw the request.
+            EXPECT_EQ(stack_->api_log().find(id), std::string::npos);
+        } else if (c.path.starts_with("/api/")) {
+            EXPECT_TRUE(
+                harness::wait_until([&] { return stack_->api_log().find(id) != std::string::npos; },
+                                    std::chrono::seconds(5)))
+                << "scoreline-api did not log " << id;
+        }
+        if (c.status == 413) {
+            // The detail names the limit of the route's class.
+            const bool auth = c.path.starts_with("/api/v1/auth/");
+            EXPECT_NE(r.body.find(auth ? "16384 bytes" : "1048576 bytes"), std::string::npos)
+                << r.body;
+        }
+        if (c.status == 429) {
+            EXPECT_EQ(r.header("retry-after"), "60");  // 1r/m: one request a minute
+        } else {
+            EXPECT_FALSE(r.has_header("retry-after"));
+        }
     }
-    EXPECT_EQ(ids.size(), cases.size());
+    client_.set_source_address({});
+
+    // A stream of a public event: only the response head is read.
+    ssetest::Writer writer(stack_->database_url());
+    const std::int64_t event = writer.make_event("scheduled");
+    harness::SseClientOptions o;
+    o.url = stack_->https_url("/api/v1/events/" + std::to_string(event) + "/stream");
+    o.ca_file = stack_->cert_file();
+    harness::SseClient stream(o);
+    {
+        SCOPED_TRACE("stream");
+        EXPECT_EQ(stream.wait_status(), 200) << stream.body() << stream.error();
+        EXPECT_NE(stream.header("content-type").find("text/event-stream"), std::string::npos);
+        ids.insert(expect_edge_headers([&](const std::string& h) { return stream.header(h); }));
+    }
+    stream.stop();
+    EXPECT_EQ(ids.size(), cases.size() + 1);
+}
+
+TEST_F(EdgeTest, NoCorsHeadersWhileCorsOriginsIsUnset) {
+    const std::vector<std::string> origin = {"Origin: https://app.example.org"};
+    auto get = client_.get(stack_->https_url("/api/v1/version"), origin);
+    EXPECT_EQ(get.status, 200);
+    auto preflight = client_.request("OPTIONS", stack_->https_url("/api/v1/events"), {},
+                                     {origin[0], "Access-Control-Request-Method: POST",
+                                      "Access-Control-Request-Headers: authorization"});
+    EXPECT_NE(preflight.status, 204);
+    for (const auto* r : {&get, &preflight}) {
+        for (const auto& [name, value] : r->headers) {
+            EXPECT_FALSE(name.starts_with("access-control-")) << name << ": " << value;
+            EXPECT_NE(name + value, "varyOrigin");
+        }
+    }
 }
 
 }  // namespace

@@ -78,6 +78,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     } else {
         curl_easy_setopt(c, CURLOPT_CAINFO, ca_file_.c_str());
     }
+    // "host!" binds to the address itself, never to an interface of that name.
+    const std::string iface = "host!" + source_address_;
+    if (!source_address_.empty()) {
+        curl_easy_setopt(c, CURLOPT_INTERFACE, iface.c_str());
+    }
     curl_easy_setopt(c, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

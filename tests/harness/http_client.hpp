@@ -1,5 +1,7 @@
 // harness::HttpClient: a small libcurl client for end-to-end tests. Trusts the
-// stack's self-signed certificate; one instance per thread.
+// stack's self-signed certificate; one instance per thread. It can send from
+// any local address (e.g. 127.0.0.5), so that nginx sees another client
+// address and its per-address limits count separately.
 #pragma once
 
 #include <chrono>
@@ -35,10 +37,15 @@ class HttpClient {
     HttpResponse get(const std::string& url, const std::vector<std::string>& headers = {}) {
         return request("GET", url, {}, headers);
     }
+    // Sends the following requests from this local address ("" = the
+    // system's choice). Every 127.0.0.0/8 address works on Linux loopback.
+    void set_source_address(std::string address) { source_address_ = std::move(address); }
+    [[nodiscard]] const std::string& source_address() const noexcept { return source_address_; }
 
   private:
     void* curl_;
     std::string ca_file_;
+    std::string source_address_;
 };
 
 }  // namespace harness

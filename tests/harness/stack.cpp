@@ -19,6 +19,16 @@ std::string binary_dir() {
     return SCORELINE_BINARY_DIR;
 }
 
+const Env& high_nginx_limits() {
+    // Suites send hundreds of requests from 127.0.0.1 within seconds; the
+    // production defaults (docs/edge.md) would throttle them.
+    static const Env limits = {{"API_RATE", "10000r/s"},    {"API_BURST", "100000"},
+                               {"AUTH_RATE", "10000r/s"},   {"AUTH_BURST", "100000"},
+                               {"WRITE_RATE", "10000r/s"},  {"WRITE_BURST", "100000"},
+                               {"STREAM_RATE", "10000r/s"}, {"STREAM_BURST", "100000"}};
+    return limits;
+}
+
 Stack::Stack(StackOptions options)
     : options_(std::move(options)),
       dir_(std::make_unique<TempDir>("stack")),
@@ -93,6 +103,11 @@ Env Stack::api_env() const {
     // Tests hash many passwords; the production cost would only slow them down.
     env["SCORELINE_ARGON2_OPSLIMIT"] = "1";
     env["SCORELINE_ARGON2_MEMLIMIT_KIB"] = "1024";
+    // Like high_nginx_limits(): suites are far busier than one real user; a
+    // test of the per-user limits sets its own (docs/configuration.md).
+    for (const char* route_class : {"AUTH", "READ", "WRITE", "EXPORT"}) {
+        env[std::string("SCORELINE_RATE_LIMIT_") + route_class] = "1000000/s burst 1000000";
+    }
     for (const auto& [k, v] : options_.api_env) {
         env[k] = v;
     }
@@ -130,11 +145,18 @@ void Stack::start_nginx() {
                {"API_UPSTREAM", "unix:" + socket_},
                {"WWW_ROOT", source_dir() + "/nginx/www"},
                {"WORKER_PROCESSES", "1"},
-               {"WORKER_CONNECTIONS", "1024"}};
+               {"WORKER_CONNECTIONS", "1024"},
+               // Suites read right after they write, anonymously too; the
+               // micro-cache would show them the answer of a moment before.
+               // tests/e2e/edge_cache_test.cpp turns it on.
+               {"MICROCACHE_TTL", "off"}};
     // As root, nginx's workers would otherwise switch to nobody and could not
     // write the temp folders of this root-owned test directory.
     if (::geteuid() == 0) {
         env["NGINX_USER"] = "root";
+    }
+    for (const auto& [k, v] : high_nginx_limits()) {
+        env[k] = v;
     }
     if (!sse_.empty()) {
         std::string upstreams;

@@ -3,7 +3,8 @@
 // nginx rendered from nginx/scoreline.conf.template with a fresh self-signed
 // certificate, all in one temp folder and torn down with the object.
 // scoreline-api gets a fresh Ed25519 token key (scripts/make-jwt-key.sh) and
-// a cheap Argon2id cost; StackOptions::api_env overrides any of it.
+// a cheap Argon2id cost and per-user limits far above any suite's load;
+// StackOptions::api_env overrides any of it.
 // With sse_processes > 0, that many scoreline-sse processes (each its own unix
 // socket and ops port, the token keys' public halves for stream tickets) run
 // behind nginx's stream routes.
@@ -25,7 +26,10 @@ struct StackOptions {
     std::vector<std::string> pg_settings;
     int sse_processes = 0;  // scoreline-sse processes behind nginx (issue 6)
     Env sse_env;            // extra SCORELINE_* settings for every scoreline-sse
-    Env nginx_env;          // extra nginx/render.sh variables (e.g. SSE_CONN_PER_IP)
+    // Extra nginx/render.sh variables (e.g. SSE_CONN_PER_IP). The stack renders
+    // nginx with request limits far above anything a suite sends from one
+    // address (high_nginx_limits()); a test of the limits lowers them here.
+    Env nginx_env;
 
     [[nodiscard]] static StackOptions with(int worker_count, Env env = {}) {
         StackOptions o;
@@ -34,6 +38,9 @@ struct StackOptions {
         return o;
     }
 };
+
+// The render.sh limits every Stack starts with, before StackOptions::nginx_env.
+[[nodiscard]] const Env& high_nginx_limits();
 
 class Stack {
   public:

@@ -36,7 +36,47 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+// The token of an "Authorization: Bearer <token>" value; nullopt for another scheme.
+std::optional<std::string_view> bearer_token(std::string_view value) {
+    const auto space = value.find(' ');
+    if (space == std::string_view::npos || !iequals(value.substr(0, space), "Bearer")) {
+        return std::nullopt;
+    }
+    std::string_view token = value.substr(space + 1);
+    while (!token.empty() && token.front() == ' ') {
+        token.remove_prefix(1);
+    }
+    while (!token.empty() && token.back() == ' ') {
+        token.remove_suffix(1);
+    }
+    return token;
+}
+
+auth::VerifiedToken verify(std::string_view token) {
+    const AuthRuntime& auth = auth_runtime();
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    return auth::verify_access_token(token, auth.tokens.keys, auth.tokens.access, now);
+}
+
 }  // namespace
+
+std::optional<std::int64_t> token_user_id(const http::Request& req) {
+    const auto header = req.header("authorization");
+    if (!header) {
+        return std::nullopt;
+    }
+    const auto token = bearer_token(*header);
+    if (!token) {
+        return std::nullopt;
+    }
+    const auth::VerifiedToken verified = verify(*token);
+    if (!verified.claims) {
+        return std::nullopt;
+    }
+    return verified.claims->user_id;
+}
 
 const std::optional<authz::Actor>& authenticate(api::Context& ctx) {
     if (ctx.actor) {
@@ -46,24 +86,11 @@ const std::optional<authz::Actor>& authenticate(api::Context& ctx) {
     if (!header) {
         return ctx.actor;
     }
-    std::string_view value = *header;
-    const auto space = value.find(' ');
-    if (space == std::string_view::npos || !iequals(value.substr(0, space), "Bearer")) {
+    const auto token = bearer_token(*header);
+    if (!token) {
         refuse("not_bearer");
     }
-    std::string_view token = value.substr(space + 1);
-    while (!token.empty() && token.front() == ' ') {
-        token.remove_prefix(1);
-    }
-    while (!token.empty() && token.back() == ' ') {
-        token.remove_suffix(1);
-    }
-    const AuthRuntime& auth = auth_runtime();
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-    const auth::VerifiedToken verified =
-        auth::verify_access_token(token, auth.tokens.keys, auth.tokens.access, now);
+    const auth::VerifiedToken verified = verify(*token);
     if (!verified.claims) {
         refuse(auth::to_string(verified.error));
     }

@@ -16,6 +16,13 @@ namespace accounts {
 // that is not a valid token: throws a 401 Problem (never treated as anonymous).
 const std::optional<authz::Actor>& authenticate(api::Context& ctx);
 
+// The user id of a Bearer access token that verifies (signature, kid, iss,
+// aud, exp, nbf) without asking the database; nullopt when there is no
+// Authorization header or the token does not verify. For rate-limit keys only:
+// a token of an ended session still names its user, but authenticate()
+// refuses it when the handler runs.
+[[nodiscard]] std::optional<std::int64_t> token_user_id(const http::Request& req);
+
 // The actor, or a 401 Problem when the request carries no valid token.
 [[nodiscard]] const authz::Actor& require_actor(api::Context& ctx);
 
