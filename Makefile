@@ -26,7 +26,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-asan browser-deps format format-check clean
+.PHONY: help deps build run stop status logs psql test test-asan browser-deps format format-check clean bench
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -81,6 +81,9 @@ format-check: ## fail when a C++ file is not clang-formatted
 	@$(FORMAT_FILES) | xargs -0 -r clang-format --dry-run -Werror || \
 		{ echo "format-check: the files above are not clang-formatted; 'make format' fixes them" >&2; exit 1; }
 	@echo "format-check: all C++ files under $(FORMAT_DIRS) are formatted"
+
+bench: deps ## run the load scenarios on a dedicated stack (.bench-run/); report in bench/results/ (BENCH_QUICK=1, BENCH_ONLY=, BENCH_DURATION=; bench/README.md)
+	@bench/run.sh
 
 clean: ## remove build/ (the stack's data in .run/ stays; see docs/local-stack.md)
 	rm -rf build

@@ -1,0 +1,482 @@
+#!/usr/bin/env bash
+# bench/run.sh: `make bench`. Starts a dedicated bench stack, prepares the
+# fixtures through the real API, runs every scenario side by side with its
+# reference on this machine (loopback only, every load bounded in time), stops
+# the stack, and writes the report:
+#   bench/results/<UTC date>-<short commit>/report.md + results.json  (committed)
+#   bench/results/raw-<run id>/   tool output, records/*.json, logs (git-ignored)
+# docs/performance.md explains the scenarios and how to read the report.
+#
+# Settings (environment):
+#   BENCH_DURATION=10      seconds per HTTP and pgbench run
+#   BENCH_QUICK=1          smoke run: 2 s runs (at 256 connections the TLS handshakes
+#                          alone can take 1 s on a loaded machine), pgbench scale 2,
+#                          SSE ladder "200"
+#   BENCH_ONLY=a,b         only these scenario groups (default: all but profile):
+#                          references, reads, writes, login, mix, pgbench, migrate,
+#                          sse, profile (perf record of standings at 64 connections)
+#   BENCH_LADDER="16 64 256"   HTTP connections
+#   BENCH_PG_CLIENTS="16 64"   pgbench clients
+#   BENCH_PGBENCH_SCALE=64     pgbench -i scale (BENCH_QUICK: 2)
+#   BENCH_MIGRATE_PROCESSES=200
+#   SSE_LADDER="1000 10000 50000" (BENCH_QUICK: "200"), passed to bench/sse/run.sh
+#   BENCH_STACK_DIR=<checkout>/.bench-run  the bench stack's files; wiped at start
+#                          (a fresh database every run) unless BENCH_KEEP_STACK=1
+#   BENCH_HTTPS_PORT=18443 BENCH_HTTP_PORT=18080 BENCH_PG_PORT=55499
+#   BENCH_SSE_METRICS_PORT=9700
+#   BENCH_KEEP_RUNNING=1   leave the bench stack up at the end (default: stopped)
+#   BENCH_RESULTS_DIR=DIR  where report.md and results.json go
+#                          (default bench/results/<UTC date>-<short commit>)
+#   NO_BUILD, API_BIN, MIGRATE_BIN, SSE_BIN, JOBS: passed to scripts/stack.sh
+# Root is only needed to install missing packages (wrk; apt-get) and runs the
+# services as the "scoreline" user, like scripts/stack.sh.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd -P)"
+readonly BENCH_DIR ROOT
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+
+QUICK="${BENCH_QUICK:-0}"
+if [[ "$QUICK" == "1" ]]; then
+    DURATION="${BENCH_DURATION:-2}"
+    PGBENCH_SCALE="${BENCH_PGBENCH_SCALE:-2}"
+    SSE_LADDER="${SSE_LADDER:-200}"
+else
+    DURATION="${BENCH_DURATION:-10}"
+    PGBENCH_SCALE="${BENCH_PGBENCH_SCALE:-64}"
+    SSE_LADDER="${SSE_LADDER:-1000 10000 50000}"
+fi
+LADDER="${BENCH_LADDER:-16 64 256}"
+PG_CLIENTS="${BENCH_PG_CLIENTS:-16 64}"
+MIGRATE_PROCESSES="${BENCH_MIGRATE_PROCESSES:-200}"
+ONLY="${BENCH_ONLY:-references,reads,writes,login,mix,pgbench,migrate,sse}"
+STACK="${BENCH_STACK_DIR:-$ROOT/.bench-run}"
+B_HTTPS_PORT="${BENCH_HTTPS_PORT:-18443}"
+B_HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
+B_PG_PORT="${BENCH_PG_PORT:-55499}"
+B_SSE_METRICS_PORT="${BENCH_SSE_METRICS_PORT:-9700}"
+NPROC="$(nproc)"
+# Enough games that every connection of the ladder writes its own game.
+MAX_CONN=0
+for c in $LADDER; do ((c > MAX_CONN)) && MAX_CONN=$c; done
+GAMES=$((MAX_CONN > 256 ? MAX_CONN : 256))
+
+[[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "BENCH_DURATION='$DURATION' must be whole seconds >= 1"
+for g in ${ONLY//,/ }; do
+    case "$g" in
+        references | reads | writes | login | mix | pgbench | migrate | sse | profile) ;;
+        *) die "BENCH_ONLY: unknown group '$g' (references, reads, writes, login, mix, pgbench, migrate, sse, profile)" ;;
+    esac
+done
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+DIRTY=""
+[[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] && DIRTY="-dirty"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+RUN_ID="$STAMP-$COMMIT"
+RAW="$ROOT/bench/results/raw-$RUN_ID"
+OUT="${BENCH_RESULTS_DIR:-$ROOT/bench/results/$(date -u +%F)-$COMMIT}"
+mkdir -p "$RAW/records" "$RAW/wrk" "$RAW/pgbench" "$RAW/migrate" "$RAW/logs"
+LOG="$RAW/run.log"
+exec > >(tee -a "$LOG") 2>&1
+info "run $RUN_ID: raw output in $RAW, report in $OUT"
+
+# ---------------------------------------------------------------------------
+# Packages the bench needs beyond the stack's (scripts/install-deps.sh):
+# wrk; pgbench and psql come with PostgreSQL's packages; python3; perf (profile).
+need_pkgs=()
+command -v wrk >/dev/null || need_pkgs+=(wrk)
+command -v python3 >/dev/null || need_pkgs+=(python3)
+if want profile && ! command -v perf >/dev/null; then need_pkgs+=(linux-perf); fi
+if ((${#need_pkgs[@]})); then
+    if is_root; then
+        info "installing ${need_pkgs[*]} (apt-get)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+    else
+        die "missing packages: ${need_pkgs[*]} (as root, 'make bench' installs them; or: sudo apt-get install ${need_pkgs[*]})"
+    fi
+fi
+
+# ===========================================================================
+# THE BENCH STACK'S SETTINGS: the one place where rate limits are switched off
+# or raised for the bench, so that every scenario measures the code path and
+# not a limiter. Production keeps its limits; docs/edge.md and
+# docs/configuration.md explain them.
+#  - nginx (nginx/render.sh): per-address limit_req zones stay in the path (so
+#    their lookup cost is measured) but with rates and bursts at the largest
+#    value render.sh accepts, which nothing here reaches.
+#  - scoreline-api: per-caller token buckets SCORELINE_RATE_LIMIT_* off.
+#  - login throttle (SCORELINE_LOGIN_*): left at its defaults. The login
+#    scenarios use the correct password, so no failure is ever recorded and
+#    the throttle never answers 429: they measure Argon2id (default cost,
+#    SCORELINE_ARGON2_*), not the throttle.
+#  - access tokens live 24 h (the maximum) so a long run never sees one expire.
+#  - SSE: the stack sized for SSE_TARGET_STREAMS streams, all from 127.0.0.0/8.
+BENCH_STACK_ENV=(
+    API_RATE=999999r/s API_BURST=999999
+    WRITE_RATE=999999r/s WRITE_BURST=999999
+    AUTH_RATE=999999r/s AUTH_BURST=999999
+    STREAM_RATE=999999r/s STREAM_BURST=999999
+    SCORELINE_RATE_LIMIT_AUTH=off
+    SCORELINE_RATE_LIMIT_READ=off
+    SCORELINE_RATE_LIMIT_WRITE=off
+    SCORELINE_RATE_LIMIT_EXPORT=off
+    SCORELINE_ACCESS_TOKEN_TTL_S=86400
+    SSE_TARGET_STREAMS="${SSE_TARGET_STREAMS:-60000}"
+    BENCH_ROUTES=1
+)
+# ===========================================================================
+
+STACK_CMD=(env STACK_DIR="$STACK" HTTPS_PORT="$B_HTTPS_PORT" HTTP_PORT="$B_HTTP_PORT"
+    PG_PORT="$B_PG_PORT" SSE_METRICS_PORT="$B_SSE_METRICS_PORT" "${BENCH_STACK_ENV[@]}"
+    "$ROOT/scripts/stack.sh")
+BASE_URL="https://127.0.0.1:$B_HTTPS_PORT"
+CACERT="$STACK/tls/cert.pem"
+PG_SOCK="$STACK/pg/sock"
+
+PGBIN="${PG_BIN:-}"
+if [[ -z "$PGBIN" ]]; then
+    for d in /usr/lib/postgresql/*/bin; do [[ -x "$d/pgbench" ]] && PGBIN="$d"; done
+fi
+[[ -x "$PGBIN/pgbench" ]] || die "no pgbench under /usr/lib/postgresql/*/bin (set PG_BIN)"
+API_BIN="${API_BIN:-$ROOT/build/release/workers/scoreline-api}"
+MIGRATE_BIN="${MIGRATE_BIN:-$ROOT/build/release/migrations/scoreline-migrate}"
+export API_BIN MIGRATE_BIN
+
+stop_stack() {
+    if [[ "${BENCH_KEEP_RUNNING:-0}" == "1" ]]; then
+        info "BENCH_KEEP_RUNNING=1: the bench stack stays up ($STACK; stop: STACK_DIR=$STACK scripts/stack.sh stop)"
+        return 0
+    fi
+    info "stopping the bench stack"
+    "${STACK_CMD[@]}" stop >>"$RAW/logs/stack.log" 2>&1 || warn "stopping the bench stack failed (log: $RAW/logs/stack.log)"
+}
+
+psql_bench() { # DB SQL...
+    local db="$1"
+    shift
+    "$PGBIN/psql" -X -qAt -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$B_PG_PORT" -U scoreline -d "$db" "$@"
+}
+
+# A fresh bench stack every run (same data, same sizes), unless BENCH_KEEP_STACK=1.
+if [[ -d "$STACK" && "${BENCH_KEEP_STACK:-0}" != "1" ]]; then
+    info "removing the previous bench stack in $STACK"
+    "${STACK_CMD[@]}" stop >>"$RAW/logs/stack.log" 2>&1 || true
+    rm -rf "$STACK"
+fi
+trap stop_stack EXIT
+info "starting the bench stack (log: $RAW/logs/stack.log)"
+if ! "${STACK_CMD[@]}" run >>"$RAW/logs/stack.log" 2>&1; then
+    tail -n 30 "$RAW/logs/stack.log" >&2
+    die "the bench stack did not start (log: $RAW/logs/stack.log)"
+fi
+
+# max_connections: 200 concurrent migrators and pgbench need more than the
+# default 100. postgresql.auto.conf (ALTER SYSTEM) lives only in this stack's
+# data folder; the API and scoreline-sse reconnect by themselves after the restart.
+if [[ "$(psql_bench postgres -c 'SHOW max_connections')" -lt 600 ]]; then
+    info "raising max_connections of the bench PostgreSQL to 600 (restart)"
+    psql_bench postgres -c "ALTER SYSTEM SET max_connections = 600" >/dev/null
+    as_service_user "$PGBIN/pg_ctl" restart -D "$STACK/pg/data" -m fast -w -t 60 -l "$STACK/logs/postgres.log" \
+        >>"$RAW/logs/stack.log" 2>&1 || die "restarting the bench PostgreSQL failed"
+    for _ in $(seq 1 120); do
+        code="$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CACERT" "$BASE_URL/readyz" || true)"
+        [[ "$code" == "200" ]] && break
+        sleep 0.5
+    done
+    [[ "$code" == "200" ]] || die "the bench stack is not ready after the PostgreSQL restart (/readyz: $code)"
+fi
+
+# ---------------------------------------------------------------------------
+# Fixtures: an admin account (CLI), then everything else through the API.
+BENCH_EMAIL="bench-organizer@example.org"
+PW_FILE="$RAW/bench-password"
+(umask 077 && printf 'Load-%s-Qz\n' "$(openssl rand -hex 10)" >"$PW_FILE")
+DB_URL="postgresql://scoreline@/scoreline?host=$PG_SOCK&port=$B_PG_PORT"
+info "creating the bench admin $BENCH_EMAIL (scoreline-api admin create)"
+as_service_user env SCORELINE_DATABASE_URL="$DB_URL" "$API_BIN" admin create \
+    --email "$BENCH_EMAIL" --display-name "Bench Organizer" <"$PW_FILE" >>"$RAW/logs/fixture.log" 2>&1 ||
+    die "scoreline-api admin create failed (log: $RAW/logs/fixture.log)"
+FIXTURE="$RAW/fixture.json"
+python3 "$BENCH_DIR/fixture.py" --base-url "$BASE_URL" --cacert "$CACERT" --email "$BENCH_EMAIL" \
+    --password-file "$PW_FILE" --games "$GAMES" --run-id "$RUN_ID" --out "$FIXTURE" ||
+    die "preparing the fixtures failed"
+chmod 600 "$FIXTURE"
+fx() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=d[sys.argv[2]]; print(','.join(map(str,v)) if isinstance(v,list) else v)" "$FIXTURE" "$1"; }
+
+export BENCH_HTTP_DIR="$BENCH_DIR/http"
+BENCH_TOKEN="$(fx token)"
+BENCH_GAME_IDS="$(fx game_ids)"
+BENCH_STANDINGS_PATH="/api/v1/events/$(fx standings_event_id)/standings"
+BENCH_SEARCH_PATH="/api/v1/events?q=$(fx search_query)"
+export BENCH_TOKEN BENCH_GAME_IDS BENCH_STANDINGS_PATH BENCH_SEARCH_PATH BENCH_EMAIL
+export BENCH_PASSWORD_FILE="$PW_FILE"
+
+# Warm-up (not recorded): every worker's database connection is up (the
+# restart above dropped them) and caches are warm before the first measurement.
+info "warm-up: 2 s of reads at 16 connections (not recorded)"
+for path in /readyz "$BENCH_STANDINGS_PATH" "$BENCH_SEARCH_PATH"; do
+    (cd "$ROOT" && wrk -t2 -c16 -d2s --timeout 30s -s bench/http/plain.lua "$BASE_URL$path") \
+        >>"$RAW/logs/warmup.txt" 2>&1 || true
+done
+
+python3 - "$RAW/meta.json" "$RUN_ID" "$COMMIT$DIRTY" "$DURATION" "$QUICK" "$FIXTURE" <<'EOF'
+import json, os, platform, sys, datetime
+out, run_id, commit, duration, quick, fixture = sys.argv[1:]
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+def mem_kb():
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1])
+fx = json.load(open(fixture))
+meta = {
+    "run_id": run_id, "commit": commit,
+    "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "nproc": os.cpu_count(), "mem_total_kb": mem_kb(), "kernel": platform.release(),
+    "cpu_model": cpu_model(), "loadavg_at_start": open("/proc/loadavg").read().split()[:3],
+    "duration_s": int(duration), "quick": quick == "1",
+    "fixture": {k: fx[k] for k in ("event_id", "teams", "standings_event_id",
+                                     "standings_event_name", "standings_teams", "search_query")},
+    "games": len(fx["game_ids"]),
+}
+json.dump(meta, open(out, "w"), indent=1)
+EOF
+
+# ---------------------------------------------------------------------------
+# HTTP scenarios (wrk over TLS to the bench nginx, HTTP/1.1 keep-alive).
+# Stateless scenarios run min(connections, cores) threads; scenarios with
+# per-connection state (score updates, mix) one thread per connection, and
+# their FastCGI reference (api_version_tpc) is measured the same way.
+
+# run_wrk NAME CONNECTIONS THREADS SCRIPT PATH REFERENCE [ENV_NAMES...]
+run_wrk() {
+    local name="$1" conns="$2" threads="$3" script="$4" path="$5" ref="$6"
+    shift 6
+    local env_text="BENCH_HTTP_DIR=bench/http" v
+    for v in "$@"; do
+        case "$v" in
+            BENCH_TOKEN) env_text+=' BENCH_TOKEN=<access token of the bench organizer>' ;;
+            BENCH_PASSWORD_FILE) env_text+=' BENCH_PASSWORD_FILE=<file with its password>' ;;
+            *) env_text+=" $v='${!v}'" ;;
+        esac
+    done
+    local cmd=(wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 30s -s "bench/http/$script" "$BASE_URL$path")
+    local out="$RAW/wrk/$name-c$conns.txt"
+    info "wrk $name: $conns connections, $threads threads, ${DURATION}s"
+    (cd "$ROOT" && "${cmd[@]}") >"$out" 2>&1 || warn "wrk $name c=$conns exited non-zero (see $out)"
+    python3 "$BENCH_DIR/record.py" wrk --out "$RAW/records/$name-c$conns.json" --input "$out" \
+        --scenario "$name" --connections "$conns" --threads "$threads" --duration "$DURATION" \
+        --reference "$ref" --command "$env_text ${cmd[*]}"
+}
+
+threads_for() { echo $(($1 < NPROC ? $1 : NPROC)); }
+
+# Waits until scoreline-api answers /api/v1/version within 0.2 s three times
+# in a row (at most 180 s). Logins that wrk gave up on stay queued at the
+# FastCGI socket and are still hashed one by one after the run ends; without
+# this wait they would slow down whatever runs next.
+drain_api() {
+    local start=$SECONDS good=0 t
+    while ((SECONDS - start < 180)); do
+        t="$(curl -s -o /dev/null -m 10 -w '%{time_total}' --cacert "$CACERT" "$BASE_URL/api/v1/version" || echo 10)"
+        if awk -v t="$t" 'BEGIN { exit !(t < 0.2) }'; then
+            good=$((good + 1))
+            ((good >= 3)) && break
+        else
+            good=0
+        fi
+        sleep 0.5
+    done
+    info "  scoreline-api idle again after $((SECONDS - start)) s"
+}
+
+# First every scenario that costs no Argon2id, over the whole ladder; then
+# login and mix, each followed by drain_api.
+for c in $LADDER; do
+    t="$(threads_for "$c")"
+    if want references; then
+        run_wrk nginx_static "$c" "$t" plain.lua /_bench/static ""
+        run_wrk api_version "$c" "$t" plain.lua /api/v1/version nginx_static
+        if want writes || want mix; then
+            run_wrk api_version_tpc "$c" "$c" plain.lua /api/v1/version nginx_static
+        fi
+    fi
+    if want reads; then
+        run_wrk standings_hot "$c" "$t" plain.lua "$BENCH_STANDINGS_PATH" api_version
+        run_wrk events_search "$c" "$t" plain.lua "$BENCH_SEARCH_PATH" api_version
+        run_wrk game_read "$c" "$t" game_read.lua / api_version BENCH_TOKEN BENCH_GAME_IDS
+    fi
+    if want writes; then
+        run_wrk score_update "$c" "$c" score_update.lua / api_version_tpc BENCH_TOKEN BENCH_GAME_IDS
+    fi
+done
+for c in $LADDER; do
+    t="$(threads_for "$c")"
+    if want mix; then
+        run_wrk mix "$c" "$c" mix.lua / api_version_tpc BENCH_TOKEN BENCH_GAME_IDS \
+            BENCH_STANDINGS_PATH BENCH_SEARCH_PATH BENCH_EMAIL BENCH_PASSWORD_FILE
+        drain_api
+    fi
+    if want login; then
+        run_wrk login "$c" "$t" login.lua / api_version BENCH_EMAIL BENCH_PASSWORD_FILE
+        drain_api
+    fi
+done
+
+# ---------------------------------------------------------------------------
+# Profile (group "profile", not in the default list): standings_hot and
+# score_update at 64 connections, each under `perf record -g -p` on the bench
+# stack's processes (the summary splits it per process: scoreline-api,
+# postgres, nginx). Without
+# hardware counters (most VMs: 'perf stat -e instructions' says "not
+# supported") perf samples the cpu-clock software event instead.
+# The processes of the bench stack: PostgreSQL, scoreline-api, nginx and
+# scoreline-sse, each master with its children (the API workers' database
+# backends exist already: their connections are persistent), so that other
+# programs on the machine (another nginx, compilers) stay out of the profile.
+stack_pids() {
+    local pidfile pid pids=()
+    for pidfile in "$STACK/pg/data/postmaster.pid" "$STACK/api.pid" "$STACK/nginx/nginx.pid" "$STACK"/sse-*.pid; do
+        [[ -r "$pidfile" ]] || continue
+        pid="$(head -n1 "$pidfile")"
+        [[ "$pid" =~ ^[0-9]+$ ]] || continue
+        pids+=("$pid")
+        mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "$pid" || true)
+    done
+    local IFS=,
+    echo "${pids[*]}"
+}
+
+# profile_one NAME THREADS SCRIPT PATH
+profile_one() {
+    local name="$1" threads="$2" script="$3" path="$4" pdur data
+    pdur=$((DURATION < 5 ? 5 : DURATION))
+    data="$RAW/profile/$name.perf.data"
+    info "profile: perf record -g -a during $name at 64 connections (${pdur}s)"
+    perf record "${PERF_EVENT[@]}" -F 499 -g -p "$(stack_pids)" -o "$data" -- sleep "$((pdur + 2))" \
+        >"$RAW/profile/$name.perf-record.log" 2>&1 &
+    local perf_pid=$!
+    sleep 1
+    (cd "$ROOT" && wrk -t"$threads" -c64 -d"${pdur}s" --timeout 30s -s "bench/http/$script" "$BASE_URL$path") \
+        >"$RAW/profile/$name.wrk.txt" 2>&1 || true
+    wait "$perf_pid" || warn "perf record failed (see $RAW/profile/$name.perf-record.log)"
+    {
+        echo "### $name at 64 connections: perf record ${PERF_EVENT[*]} -F 499 -g -p <bench stack pids>, ${pdur}s"
+        grep -E '^Requests/sec' "$RAW/profile/$name.wrk.txt" || true
+        echo "# share of all samples per process name"
+        perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null |
+            grep -E '^ +[0-9]' | head -n 10 || true
+        local comm
+        for comm in scoreline-api postgres nginx; do
+            echo "# $comm: top symbols, self time, % of that process's samples"
+            perf report -i "$data" --no-children --comm "$comm" --percentage relative \
+                --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' |
+                sed -E 's/ +- +- *$//; s/nlohmann::json_abi_v3_11_2::basic_json<[^)]*>/json/g' |
+                cut -c1-140 | head -n 20 || true
+        done
+        echo
+    } >>"$RAW/profile/summary.txt"
+}
+
+if want profile; then
+    mkdir -p "$RAW/profile"
+    if ! command -v perf >/dev/null || ! perf record -o /dev/null -a -- true >/dev/null 2>&1; then
+        warn "perf record does not work here; no profile"
+        echo "perf record unavailable on this machine" >"$RAW/profile/summary.txt"
+    else
+        PERF_EVENT=()
+        if perf stat -e instructions true 2>&1 | grep -qi 'not supported\|not counted'; then
+            PERF_EVENT=(-e cpu-clock)
+        fi
+        : >"$RAW/profile/summary.txt"
+        profile_one standings_hot "$(threads_for 64)" plain.lua "$BENCH_STANDINGS_PATH"
+        profile_one score_update 64 score_update.lua /
+        info "profile summary: $RAW/profile/summary.txt"
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+# pgbench on the same PostgreSQL, through the same unix socket, in its own
+# database bench_pgbench (the app schema is untouched).
+if want pgbench; then
+    pgb=("$PGBIN/pgbench" -h "$PG_SOCK" -p "$B_PG_PORT" -U scoreline)
+    psql_bench postgres -c "DROP DATABASE IF EXISTS bench_pgbench" -c "CREATE DATABASE bench_pgbench" >/dev/null
+    info "pgbench -i -s $PGBENCH_SCALE bench_pgbench"
+    "${pgb[@]}" -i -q -s "$PGBENCH_SCALE" bench_pgbench >"$RAW/pgbench/init.txt" 2>&1 ||
+        die "pgbench -i failed (see $RAW/pgbench/init.txt)"
+    printf "SELECT pg_notify('bench', 'score ' || :client_id);\n" >"$RAW/pgbench/notify.sql"
+    for c in $PG_CLIENTS; do
+        j="$(threads_for "$c")"
+        for kind in select_only tpcb notify; do
+            case "$kind" in
+                select_only) extra=(-S) ;;
+                tpcb) extra=() ;;
+                notify) extra=(-n -f "$RAW/pgbench/notify.sql") ;;
+            esac
+            cmd=("${pgb[@]}" "${extra[@]}" -c "$c" -j "$j" -T "$DURATION" bench_pgbench)
+            out="$RAW/pgbench/$kind-c$c.txt"
+            info "pgbench $kind: $c clients, ${DURATION}s"
+            "${cmd[@]}" >"$out" 2>&1 || warn "pgbench $kind c=$c exited non-zero (see $out)"
+            shown="${cmd[*]}"
+            shown="${shown//$RAW/<raw>}"
+            shown="${shown//$STACK/<stack>}"
+            python3 "$BENCH_DIR/record.py" pgbench --out "$RAW/records/pgbench_$kind-c$c.json" --input "$out" \
+                --scenario "pgbench_$kind" --clients "$c" --duration "$DURATION" --command "$shown" \
+                --scale "$PGBENCH_SCALE"
+        done
+    done
+fi
+
+# ---------------------------------------------------------------------------
+# Migrations: N concurrent `scoreline-migrate up` on an empty database, and
+# one alone on another empty database as the reference.
+if want migrate; then
+    for db in bench_migrate_single bench_migrate_concurrent; do
+        psql_bench postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+    done
+    expected="$(find "$ROOT/migrations" -maxdepth 1 -name '[0-9]*.up.sql' | wc -l)"
+    for spec in "migrate_single 1 bench_migrate_single" \
+        "migrate_${MIGRATE_PROCESSES}_concurrent $MIGRATE_PROCESSES bench_migrate_concurrent"; do
+        read -r name n db <<<"$spec"
+        info "$name: $n x scoreline-migrate up on an empty database"
+        python3 "$BENCH_DIR/migrate_bench.py" --binary "$MIGRATE_BIN" --migrations "$ROOT/migrations" \
+            --database-url "postgresql://scoreline@/$db?host=$PG_SOCK&port=$B_PG_PORT" \
+            --processes "$n" --scenario "$name" --expected "$expected" \
+            --psql "$PGBIN/psql" --logs "$RAW/migrate/$name" --out "$RAW/records/$name.json" ||
+            warn "$name reported failures (see $RAW/migrate/$name)"
+    done
+fi
+
+# ---------------------------------------------------------------------------
+# SSE fan-out and the Nchan comparison: bench/sse/run.sh (its own engineer's
+# script) writes its records into the same records/ folder.
+if want sse; then
+    if [[ -x "$BENCH_DIR/sse/run.sh" ]]; then
+        info "SSE: bench/sse/run.sh (ladder: $SSE_LADDER)"
+        RAW_DIR="$RAW" STACK_DIR="$STACK" HTTPS_PORT="$B_HTTPS_PORT" SSE_LADDER="$SSE_LADDER" \
+            BENCH_QUICK="$QUICK" FIXTURE_JSON="$FIXTURE" SSE_METRICS_PORT="$B_SSE_METRICS_PORT" \
+            "$BENCH_DIR/sse/run.sh" || {
+            warn "bench/sse/run.sh failed"
+            echo "bench/sse/run.sh exited non-zero; see $RAW/run.log" >"$RAW/sse-failed.txt"
+        }
+    else
+        warn "bench/sse/run.sh is missing or not executable: the SSE scenarios are not run"
+        echo "bench/sse/run.sh missing" >"$RAW/sse-missing.txt"
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+stop_stack
+trap - EXIT
+python3 "$BENCH_DIR/report.py" --raw "$RAW" --out "$OUT"
+info "report: $OUT/report.md"
