@@ -253,9 +253,9 @@ def main():
                               for k, v in rss.items()) or "–"
             vs = "–"
             n = nchan.get(r.get("connections"))
-            ratio = nchan_ratio(r, n)
-            if r.get("target") == "scoreline" and ratio is not None:
-                vs = f"{ratio:.2f} x"
+            vs_nchan = nchan_ratio(r, n)
+            if r.get("target") == "scoreline" and vs_nchan is not None:
+                vs = f"{vs_nchan:.2f} x"
             w(f"| {r.get('target')} | {fmt(r.get('connections'))} | {fmt(r.get('messages'))} | {fmt(r.get('message_bytes'))} | "
               f"{fmt(r.get('p50_ms'), 2)} | {fmt(r.get('p95_ms'), 2)} | {fmt(r.get('p99_ms'), 2)} | {fmt(r.get('max_ms'), 2)} | "
               f"{fmt(from_request_p99(r), 2)} | "

@@ -260,12 +260,25 @@ run_scoreline() {
 NCHAN_MODULE=/usr/lib/nginx/modules/ngx_nchan_module.so
 
 ensure_nchan() {
-    [[ -r "$NCHAN_MODULE" ]] && return 0
-    if [[ "$(id -u)" == 0 ]]; then
+    if [[ ! -r "$NCHAN_MODULE" && "$(id -u)" == 0 ]]; then
         say "installing libnginx-mod-nchan"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-nchan >&2
     fi
     [[ -r "$NCHAN_MODULE" ]] || die "Nchan is missing: apt-get install libnginx-mod-nchan (as root)"
+    # Nchan's internal locations keep nginx's compiled-in temp folders
+    # (/var/lib/nginx/body, ...) whatever the configuration says, and nginx
+    # refuses to start when it cannot create them; a non-root stack owner
+    # cannot, so root creates them once (as Debian's nginx does on its first
+    # start as root).
+    local path
+    for path in $(nginx -V 2>&1 | grep -o -- '--http-[a-z-]*-temp-path=[^ ]*' | cut -d= -f2); do
+        [[ -d "$path" ]] && continue
+        if [[ "$(id -u)" == 0 ]]; then
+            mkdir -p "$path"
+        else
+            die "$path is missing and Nchan's nginx needs it: sudo mkdir -p $path"
+        fi
+    done
 }
 
 # Runs a command as the owner of the stack's files (who can read its TLS key).
