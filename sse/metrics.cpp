@@ -108,6 +108,10 @@ std::string render_metrics(const Metrics& m, const Gauges& g) {
            static_cast<double>(m.resets));
     scalar(out, "scoreline_sse_outbox_rows_total", "counter", "Outbox rows read and fanned out.",
            static_cast<double>(m.outbox_rows));
+    scalar(out, "scoreline_sse_outbox_probes_total", "counter",
+           "Outbox probes (fence queries) sent to PostgreSQL; at most one per "
+           "SCORELINE_SSE_PROBE_GAP_MS.",
+           static_cast<double>(g.outbox_probes));
     scalar(out, "scoreline_sse_outbox_delivered_id", "gauge",
            "Every outbox row up to this id has been fanned out.",
            static_cast<double>(g.delivered_id));

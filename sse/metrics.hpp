@@ -54,6 +54,7 @@ struct Gauges {
     std::int64_t final_id = 0;
     bool db_connected = false;
     std::uint64_t db_reconnects = 0;
+    std::uint64_t outbox_probes = 0;
     std::uint64_t topics = 0;
 };
 

@@ -40,6 +40,7 @@ OutboxReader::OutboxReader(Loop& loop, AsyncConnection& db, OutboxReaderOptions 
 OutboxReader::~OutboxReader() {
     loop_.cancel_timer(poll_timer_);
     loop_.cancel_timer(retry_timer_);
+    loop_.cancel_timer(gap_timer_);
 }
 
 void OutboxReader::start() {
@@ -78,7 +79,18 @@ void OutboxReader::kick() {
     if (cursor_.behind()) {
         fetch();
     } else if (probe_wanted_) {
-        probe();
+        const auto due = last_probe_ + options_.probe_gap;
+        const auto now = Loop::Clock::now();
+        if (now >= due) {
+            probe();
+        } else if (gap_timer_ == 0) {
+            // Rounded up: the timer must not fire before the gap has passed.
+            gap_timer_ =
+                loop_.add_timer(std::chrono::ceil<std::chrono::milliseconds>(due - now), [this] {
+                    gap_timer_ = 0;
+                    kick();
+                });
+        }
     }
 }
 
@@ -98,6 +110,7 @@ void OutboxReader::probe() {
     const auto after = cursor_.fence_after();
     in_flight_ = true;
     probe_wanted_ = false;
+    last_probe_ = Loop::Clock::now();
     ++probes_;
     // With too many fences outstanding, pass a bound the sequence cannot pass.
     const std::string arg =

@@ -2,7 +2,8 @@
 // each exactly once. It probes the database on every NOTIFY on
 // scoreline_outbox, on a poll timer (a notification can arrive before the
 // writer's transaction leaves the snapshots' running set, or be lost with the
-// connection) and in quick succession while a fence is waiting; it fetches the
+// connection) and in quick succession while a fence is waiting, never two
+// probes closer than OutboxReaderOptions::probe_gap; it fetches the
 // rows that OutboxCursor declares final and hands them to the fan-out. After
 // a reconnect it catches up from the last delivered id. Loop thread only.
 #pragma once
@@ -30,6 +31,11 @@ struct OutboxRow {
 struct OutboxReaderOptions {
     std::chrono::milliseconds poll_interval{1000};
     int batch_rows = 500;
+    // Least time between the starts of two probes. A probe after a quiet
+    // spell goes at once; under a stream of notifications the probes of this
+    // process are spaced out, so the database serves at most one per gap
+    // per process instead of one per commit. 0: probe at every notification.
+    std::chrono::milliseconds probe_gap{5};
 };
 
 class OutboxReader {
@@ -76,6 +82,8 @@ class OutboxReader {
     bool probe_wanted_ = true;
     Loop::TimerId poll_timer_ = 0;
     Loop::TimerId retry_timer_ = 0;
+    Loop::TimerId gap_timer_ = 0;
+    Loop::Clock::time_point last_probe_{};
     std::chrono::milliseconds retry_delay_{1};
     std::uint64_t rows_read_ = 0;
     std::uint64_t probes_ = 0;

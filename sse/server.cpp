@@ -56,7 +56,8 @@ Server::Server(Loop& loop, const Settings& settings, Capacity capacity, AsyncCon
       db_(db),
       metrics_(metrics),
       reader_(
-          loop, db, OutboxReaderOptions{settings.poll_interval, settings.batch_rows},
+          loop, db,
+          OutboxReaderOptions{settings.poll_interval, settings.batch_rows, settings.probe_gap},
           [this](const std::vector<OutboxRow>& rows) { publish(rows); },
           [this] {
               registry_.for_each_open([this](Client& c) {
@@ -505,6 +506,7 @@ Gauges Server::gauges() const {
     g.final_id = reader_.cursor().final_id();
     g.db_connected = db_.ready();
     g.db_reconnects = db_.reconnects();
+    g.outbox_probes = reader_.probes();
     return g;
 }
 

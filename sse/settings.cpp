@@ -106,6 +106,8 @@ Settings load_settings(const config::Source& src) {
                                  milliseconds(0), milliseconds(600000));
     s.poll_interval = src.get_ms("SCORELINE_SSE_POLL_INTERVAL_MS", milliseconds(1000),
                                  milliseconds(10), milliseconds(60000));
+    s.probe_gap = src.get_ms("SCORELINE_SSE_PROBE_GAP_MS", milliseconds(5), milliseconds(0),
+                             milliseconds(1000));
     s.statement_timeout = src.get_ms("SCORELINE_STATEMENT_TIMEOUT_MS", milliseconds(5000),
                                      milliseconds(100), milliseconds(600000));
     s.reconnect_max = src.get_ms("SCORELINE_SSE_DB_RECONNECT_MAX_MS", milliseconds(5000),

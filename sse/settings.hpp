@@ -36,6 +36,7 @@ struct Settings {
     std::chrono::milliseconds handshake_timeout{10000};
     std::chrono::milliseconds drain_timeout{5000};
     std::chrono::milliseconds poll_interval{1000};
+    std::chrono::milliseconds probe_gap{5};
     std::chrono::milliseconds statement_timeout{5000};
     std::chrono::milliseconds reconnect_max{5000};
     int batch_rows = 500;

@@ -64,6 +64,51 @@ void commit(db::Connection& c) {
     (void)c.exec_script("COMMIT");
 }
 
+// The value of a metric without labels of a process, from its /metrics.
+double metric_of(const ssetest::SseProcess& p, const std::string& metric) {
+    const auto [status, body] = p.ops_get("/metrics");
+    const std::string name = "\n" + metric + " ";
+    const auto at = body.find(name);
+    EXPECT_EQ(status, 200);
+    EXPECT_NE(at, std::string::npos) << metric << "\n" << body;
+    return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size()));
+}
+
+std::uint64_t probes_of(const ssetest::SseProcess& p) {
+    return static_cast<std::uint64_t>(metric_of(p, "scoreline_sse_outbox_probes_total"));
+}
+
+// A stream of commits costs the database one probe per gap, not one per
+// commit, and still delivers every row in order.
+TEST_F(SseOutboxTest, ProbesAreSpacedByTheGapUnderAStreamOfCommits) {
+    constexpr auto kGap = 250ms;
+    auto spaced = world_->start_sse(
+        "sse-gap-" + std::to_string(instance_),
+        {{"SCORELINE_SSE_PROBE_GAP_MS", "250"}, {"SCORELINE_SSE_POLL_INTERVAL_MS", "60000"}});
+    SseClient client(spaced->client(path_));
+    ASSERT_EQ(client.wait_status(), 200) << client.body();
+    ASSERT_TRUE(harness::wait_until([&] { return probes_of(*spaced) >= 1; }, 10s));
+    std::this_thread::sleep_for(kGap * 2);  // the start-up probes are over
+
+    constexpr int kRows = 40;
+    const std::uint64_t before = probes_of(*spaced);
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < kRows; ++i) {
+        ids.push_back(insert(*writer_, std::to_string(i)));  // one commit and NOTIFY each
+    }
+    ASSERT_TRUE(client.wait_events(kRows, 10s));
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const std::uint64_t probes = probes_of(*spaced) - before;
+
+    EXPECT_EQ(ssetest::ids_of(client.events()), ids);
+    // The first probe goes at once, every later one waits for the gap.
+    const auto allowed = static_cast<std::uint64_t>(elapsed / kGap) + 2;
+    EXPECT_LE(probes, allowed) << kRows << " commits in "
+                               << std::chrono::duration<double>(elapsed).count() << " s";
+    EXPECT_GE(probes, 1u);
+}
+
 TEST_F(SseOutboxTest, ALowerIdCommittedLaterIsNeitherSkippedNorReordered) {
     auto client = subscribe();
     ssetest::Writer slow(world_->db_url());
@@ -123,10 +168,19 @@ TEST_F(SseOutboxTest, LastEventIdReplaysExactlyTheMissedRows) {
     const std::string last = first->last_event_id();
     ASSERT_EQ(last, std::to_string(ids[2]));
     first->stop();
+    std::int64_t newest = 0;
     for (int i = 0; i < 4; ++i) {
         ids.push_back(insert(*writer_));
-        (void)writer_->insert("event:424242", "score.updated", "{}");  // another topic
+        newest = writer_->insert("event:424242", "score.updated", "{}");  // another topic
     }
+    // Missed rows are replayed once the process has read past them; before
+    // that they would simply arrive live.
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            return metric_of(*sse_, "scoreline_sse_outbox_delivered_id") >=
+                   static_cast<double>(newest);
+        },
+        10s));
     auto again = subscribe({"Last-Event-ID: " + last});
     ids.push_back(insert(*writer_));  // live, after the replay
     ASSERT_TRUE(again->wait_events(5, 10s));
