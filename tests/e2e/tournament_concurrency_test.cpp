@@ -20,7 +20,7 @@ constexpr db::Statement kLockGame{"test_lock_game", "SELECT 1 FROM games WHERE i
 int waiting_updates() {
     return std::stoi(
         tourtest::sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                      "AND query LIKE 'UPDATE games SET home_score%'"));
+                      "AND query LIKE '%UPDATE games SET home_score%'"));
 }
 
 TEST(TournamentConcurrency, TwentyParallelUpdatesOfOneVersionGiveOneWinner) {

@@ -83,12 +83,12 @@ struct GameCounts {
 void remove_all(db::Tx& tx, std::int64_t event_id);
 
 // Optimistic concurrency: writes only when the game still has
-// `expected_version`; returns the new version, nullopt when it had another.
-[[nodiscard]] std::optional<std::int64_t> update_score(db::Tx& tx, std::int64_t game_id,
-                                                       std::int64_t expected_version,
-                                                       int home_score, int away_score,
-                                                       std::string_view status,
-                                                       std::optional<std::int64_t> winner);
+// `expected_version`; returns the updated game (as find() reads it), nullopt
+// when it had another version.
+[[nodiscard]] std::optional<GameRow> update_score(db::Tx& tx, std::int64_t game_id,
+                                                  std::int64_t expected_version, int home_score,
+                                                  int away_score, std::string_view status,
+                                                  std::optional<std::int64_t> winner);
 
 // Reschedule / move / postpone; returns the new version.
 [[nodiscard]] std::int64_t update_details(db::Tx& tx, std::int64_t game_id,

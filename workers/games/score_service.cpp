@@ -137,15 +137,15 @@ ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_
                                    update.away_score);
     }
     // The version guard: of concurrent updates from one version, one writes.
-    const auto version =
+    auto updated =
         game_repo::update_score(tx, game_id, expected_version, update.home_score, update.away_score,
                                 domain::to_string(update.status), winner);
-    if (!version) {
+    if (!updated) {
         const auto now = game_repo::find(tx, game_id, false);
         stale(expected_version, now ? now->version : expected_version + 1);
     }
     ScoreResult result;
-    result.game = *game_repo::find(tx, game_id, false);
+    result.game = std::move(*updated);
     result.change = record_change_of(tx, caller, "update", "game.score_updated", *before,
                                      result.game, std::nullopt);
     if (going_final && knockout) {
@@ -190,10 +190,14 @@ ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game
         winner = domain::winner_of(*before->home_team_id, *before->away_team_id,
                                    correction.home_score, correction.away_score);
     }
-    (void)game_repo::update_score(tx, game_id, before->version, correction.home_score,
-                                  correction.away_score, "final", winner);
+    // The row is locked (find with FOR UPDATE above): its version cannot have moved.
+    auto updated = game_repo::update_score(tx, game_id, before->version, correction.home_score,
+                                           correction.away_score, "final", winner);
+    if (!updated) {
+        stale(before->version, before->version + 1);
+    }
     ScoreResult result;
-    result.game = *game_repo::find(tx, game_id, false);
+    result.game = std::move(*updated);
     result.change = record_change_of(tx, caller, "correction", "game.score_corrected", *before,
                                      result.game, correction.reason);
     if (knockout && before->winner_team_id && winner && *winner != *before->winner_team_id) {
