@@ -175,11 +175,15 @@ if ! "${STACK_CMD[@]}" run >>"$RAW/logs/stack.log" 2>&1; then
 fi
 
 # max_connections: 200 concurrent migrators and pgbench need more than the
-# default 100. postgresql.auto.conf (ALTER SYSTEM) lives only in this stack's
-# data folder; the API and scoreline-sse reconnect by themselves after the restart.
+# default 100. pg_stat_statements (in PostgreSQL's own package) counts calls and
+# time per statement for the profile group; loaded in every run so that all
+# scenarios and their pgbench references pay its small cost alike.
+# postgresql.auto.conf (ALTER SYSTEM) lives only in this stack's data folder;
+# the API and scoreline-sse reconnect by themselves after the restart.
 if [[ "$(psql_bench postgres -c 'SHOW max_connections')" -lt 600 ]]; then
-    info "raising max_connections of the bench PostgreSQL to 600 (restart)"
-    psql_bench postgres -c "ALTER SYSTEM SET max_connections = 600" >/dev/null
+    info "raising max_connections of the bench PostgreSQL to 600, loading pg_stat_statements (restart)"
+    psql_bench postgres -c "ALTER SYSTEM SET max_connections = 600" \
+        -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
     as_service_user "$PGBIN/pg_ctl" restart -D "$STACK/pg/data" -m fast -w -t 60 -l "$STACK/logs/postgres.log" \
         >>"$RAW/logs/stack.log" 2>&1 || die "restarting the bench PostgreSQL failed"
     for _ in $(seq 1 120); do
@@ -189,6 +193,8 @@ if [[ "$(psql_bench postgres -c 'SHOW max_connections')" -lt 600 ]]; then
     done
     [[ "$code" == "200" ]] || die "the bench stack is not ready after the PostgreSQL restart (/readyz: $code)"
 fi
+psql_bench scoreline -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
 
 # ---------------------------------------------------------------------------
 # Fixtures: an admin account (CLI), then everything else through the API.
@@ -373,19 +379,42 @@ profile_one() {
     {
         echo "### $name at 64 connections: perf record ${PERF_EVENT[*]} -F 499 -g -p <bench stack pids>, ${pdur}s"
         grep -E '^Requests/sec' "$RAW/profile/$name.wrk.txt" || true
-        echo "# share of all samples per process name"
-        perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null |
-            grep -E '^ +[0-9]' | head -n 10 || true
-        local comm
-        for comm in scoreline-api postgres nginx; do
-            echo "# $comm: top symbols, self time, % of that process's samples"
-            perf report -i "$data" --no-children --comm "$comm" --percentage relative \
-                --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' |
-                sed -E 's/ +- +- *$//; s/nlohmann::json_abi_v3_11_2::basic_json<[^)]*>/json/g' |
-                cut -c1-140 | head -n 20 || true
-        done
+        summarize_perf "$data" scoreline-api postgres nginx
+        statement_stats
         echo
     } >>"$RAW/profile/summary.txt"
+}
+
+# summarize_perf PERF_DATA COMM...: each process name's share of all samples,
+# then the top symbols (self time) of each COMM.
+summarize_perf() {
+    local data="$1" comm
+    shift
+    echo "# share of all samples per process name"
+    perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null |
+        grep -E '^ +[0-9]' | head -n 10 || true
+    for comm in "$@"; do
+        echo "# $comm: top symbols, self time, % of that process's samples"
+        perf report -i "$data" --no-children --comm "$comm" --percentage relative \
+            --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' |
+            sed -E 's/ +- +- *$//; s/nlohmann::json_abi_v3_11_2::basic_json<[^)]*>/json/g' |
+            cut -c1-140 | head -n 20 || true
+    done
+}
+
+# The statements PostgreSQL ran since the last call, by total time
+# (pg_stat_statements, every database of the bench cluster), then resets the
+# counters. Calls per second tell how many statements one request costs.
+statement_stats() {
+    echo "# PostgreSQL statements (pg_stat_statements, track = all), by total time"
+    psql_bench scoreline -F ' | ' -c "
+        SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms,
+               round(total_plan_time::numeric, 1) AS plan_ms,
+               round((total_exec_time / greatest(calls, 1))::numeric, 4) AS mean_ms,
+               left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+        FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25" |
+        sed 's/^/    /' || true
+    psql_bench scoreline -c "SELECT pg_stat_statements_reset()" >/dev/null || true
 }
 
 if want profile; then
@@ -399,6 +428,7 @@ if want profile; then
             PERF_EVENT=(-e cpu-clock)
         fi
         : >"$RAW/profile/summary.txt"
+        psql_bench scoreline -c "SELECT pg_stat_statements_reset()" >/dev/null
         profile_one standings_hot "$(threads_for 64)" plain.lua "$BENCH_STANDINGS_PATH"
         profile_one score_update 64 score_update.lua /
         info "profile summary: $RAW/profile/summary.txt"
@@ -463,7 +493,10 @@ fi
 if want sse; then
     if [[ -x "$BENCH_DIR/sse/run.sh" ]]; then
         info "SSE: bench/sse/run.sh (ladder: $SSE_LADDER)"
+        profile_n=""
+        if want profile && [[ " $SSE_LADDER " == *" 10000 "* ]]; then profile_n=10000; fi
         RAW_DIR="$RAW" STACK_DIR="$STACK" HTTPS_PORT="$B_HTTPS_PORT" SSE_LADDER="$SSE_LADDER" \
+            SSE_PROFILE_N="$profile_n" \
             BENCH_QUICK="$QUICK" FIXTURE_JSON="$FIXTURE" SSE_METRICS_PORT="$B_SSE_METRICS_PORT" \
             "$BENCH_DIR/sse/run.sh" || {
             warn "bench/sse/run.sh failed"
@@ -474,6 +507,18 @@ if want sse; then
         echo "bench/sse/run.sh missing" >"$RAW/sse-missing.txt"
     fi
 fi
+
+# The SSE fan-out profiles (bench/sse/run.sh recorded them with perf -a):
+# the same per-process summary for both targets at the same N.
+for data in "$RAW"/profile/sse-*.perf.data; do
+    [[ -r "$data" ]] || continue
+    label="$(basename "$data" .perf.data)"
+    {
+        echo "### SSE fan-out, ${label#sse-}: perf record -F 499 -a -g while the messages went out (whole machine, client included)"
+        summarize_perf "$data" nginx scoreline-sse scoreline-sse-l
+        echo
+    } >>"$RAW/profile/summary.txt"
+done
 
 # ---------------------------------------------------------------------------
 stop_stack

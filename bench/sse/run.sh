@@ -26,6 +26,10 @@
 #   SSE_PER_ADDRESS=20      connections per loopback source address
 #   NCHAN_HTTPS_PORT, NCHAN_PUB_PORT   Nchan's ports (default HTTPS_PORT+1000, +1001)
 #   LOAD_BIN                the client (default build/release/bench/sse/scoreline-sse-load)
+#   SSE_PROFILE_N           at this N, `perf record -a -g` while the messages go out
+#                           (after all clients subscribed), for each target, into
+#                           $RAW_DIR/profile/sse-<target>-<N>.perf.data (bench/run.sh
+#                           sets it to 10000 for its profile group and summarizes it)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -201,7 +205,12 @@ run_client() {
     "$LOAD_BIN" --connections "$n" --messages "$SSE_MESSAGES" --interval-ms "$SSE_INTERVAL_MS" \
         --per-address "$SSE_PER_ADDRESS" --connect-timeout-s "$(connect_timeout "$n")" \
         --cacert "$CERT" --target "$target" --work-dir "$SECRETS" --output "$record" "$@" \
-        2>"$log" || rc=$?
+        2>"$log" &
+    local client=$!
+    if [[ "$n" == "${SSE_PROFILE_N:-}" ]]; then
+        profile_fanout "$target" "$n" "$log" "$client"
+    fi
+    wait "$client" || rc=$?
     sed 's/^/    /' "$log" >&2
     if [[ ! -s "$record" ]]; then
         say "$target at $n: no record (exit $rc)"
@@ -211,6 +220,32 @@ run_client() {
     # Give the servers a moment to see the closed connections before the next step.
     sleep 5
     return "$rc"
+}
+
+# profile_fanout TARGET N LOG CLIENT_PID: once the client says every
+# connection subscribed, records the whole machine (server, Nchan or
+# scoreline-sse and nginx, and the client itself) while the messages go out.
+profile_fanout() {
+    local target="$1" n="$2" log="$3" client="$4" waited=0 event=()
+    command -v perf >/dev/null || {
+        say "no perf: no profile of the fan-out"
+        return 0
+    }
+    while ! grep -q ' subscribed, .* failed, in ' "$log" 2>/dev/null; do
+        kill -0 "$client" 2>/dev/null || return 0
+        sleep 0.2
+        waited=$((waited + 1))
+        ((waited < 5 * $(connect_timeout "$n"))) || return 0
+    done
+    if perf stat -e instructions true 2>&1 | grep -qi 'not supported\|not counted'; then
+        event=(-e cpu-clock)
+    fi
+    mkdir -p "$RAW_DIR/profile"
+    local seconds=$(((SSE_MESSAGES * SSE_INTERVAL_MS + 999) / 1000))
+    say "$target at $n: perf record -a -g for ${seconds}s while the messages go out"
+    perf record "${event[@]}" -F 499 -a -g -o "$RAW_DIR/profile/sse-$target-$n.perf.data" \
+        -- sleep "$seconds" >"$RAW_DIR/profile/sse-$target-$n.perf-record.log" 2>&1 ||
+        say "perf record failed (see $RAW_DIR/profile/sse-$target-$n.perf-record.log)"
 }
 
 # ---------------------------------------------------------------------------
