@@ -17,13 +17,14 @@ import os
 import re
 import sys
 
-HTTP_ORDER = ["nginx_static", "api_version", "api_version_tpc", "standings_hot", "events_search",
-              "game_read", "score_update", "login", "mix"]
+HTTP_ORDER = ["nginx_static", "api_version", "api_version_tpc", "standings_hot",
+              "standings_signed_in", "events_search", "game_read", "score_update", "login", "mix"]
 WHAT = {
     "nginx_static": "reference: nginx answers `return 200` JSON itself (ceiling of anything behind nginx)",
     "api_version": "reference: GET /api/v1/version through nginx + FastCGI (ceiling of the FastCGI path)",
     "api_version_tpc": "reference: the same, one wrk thread per connection (as the stateful scenarios run)",
-    "standings_hot": "public standings of a 20-team event, the same event every time",
+    "standings_hot": "public standings of a 20-team event, the same event every time (anonymous: nginx's micro-cache answers)",
+    "standings_signed_in": "the same standings with a Bearer token: past the micro-cache, session check and queries every time",
     "events_search": "event list with a name search (`?q=`)",
     "game_read": "authenticated game read (Bearer token, session checked in the database)",
     "score_update": "PUT score with If-Match, each connection on its own game",
@@ -286,8 +287,9 @@ def main():
             w(re.sub(r"<!--.*?-->", "", f.read(), flags=re.S).strip())
         w("")
     if os.path.exists(summary):
-        w("Profile of this run (`perf record -g` on the bench stack's processes during standings_hot and score_update at 64 connections; "
-          "self time):")
+        w("Profile of this run (`perf record -a -g`, the whole machine with the load generator, during standings_hot, "
+          "standings_signed_in and score_update at 64 connections and, with the sse group, while the messages of the "
+          "N = 10,000 step went out; self time), and the statements PostgreSQL ran meanwhile (pg_stat_statements):")
         w("")
         w("```")
         with open(summary, encoding="utf-8", errors="replace") as f:

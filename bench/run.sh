@@ -14,7 +14,9 @@
 #                          SSE ladder "200"
 #   BENCH_ONLY=a,b         only these scenario groups (default: all but profile):
 #                          references, reads, writes, login, mix, pgbench, migrate,
-#                          sse, profile (perf record of standings at 64 connections)
+#                          sse, profile (perf record -a of standings and score
+#                          updates at 64 connections, and of the SSE fan-out at
+#                          N = 10,000 when sse runs too)
 #   BENCH_LADDER="16 64 256"   HTTP connections
 #   BENCH_PG_CLIENTS="16 64"   pgbench clients
 #   BENCH_PGBENCH_SCALE=64     pgbench -i scale (BENCH_QUICK: 2)
@@ -319,6 +321,7 @@ for c in $LADDER; do
     fi
     if want reads; then
         run_wrk standings_hot "$c" "$t" plain.lua "$BENCH_STANDINGS_PATH" api_version
+        run_wrk standings_signed_in "$c" "$t" signed_in.lua "$BENCH_STANDINGS_PATH" api_version BENCH_TOKEN
         run_wrk events_search "$c" "$t" plain.lua "$BENCH_SEARCH_PATH" api_version
         run_wrk game_read "$c" "$t" game_read.lua / api_version BENCH_TOKEN BENCH_GAME_IDS
     fi
@@ -340,47 +343,40 @@ for c in $LADDER; do
 done
 
 # ---------------------------------------------------------------------------
-# Profile (group "profile", not in the default list): standings_hot and
-# score_update at 64 connections, each under `perf record -g -p` on the bench
-# stack's processes (the summary splits it per process: scoreline-api,
-# postgres, nginx). Without
-# hardware counters (most VMs: 'perf stat -e instructions' says "not
-# supported") perf samples the cpu-clock software event instead.
-# The processes of the bench stack: PostgreSQL, scoreline-api, nginx and
-# scoreline-sse, each master with its children (the API workers' database
-# backends exist already: their connections are persistent), so that other
-# programs on the machine (another nginx, compilers) stay out of the profile.
-stack_pids() {
-    local pidfile pid pids=()
-    for pidfile in "$STACK/pg/data/postmaster.pid" "$STACK/api.pid" "$STACK/nginx/nginx.pid" "$STACK"/sse-*.pid; do
-        [[ -r "$pidfile" ]] || continue
-        pid="$(head -n1 "$pidfile")"
-        [[ "$pid" =~ ^[0-9]+$ ]] || continue
-        pids+=("$pid")
-        mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "$pid" || true)
-    done
-    local IFS=,
-    echo "${pids[*]}"
-}
+# Profile (group "profile", not in the default list): standings_hot,
+# standings_signed_in and score_update at 64 connections, each under
+# `perf record -a -g`: the whole machine, so that the load generator's share
+# shows beside nginx, scoreline-api, PostgreSQL and scoreline-sse (run it on
+# an otherwise idle machine). The recording starts 1 s into the wrk run and
+# ends 1 s before it, so it holds load only; pg_stat_statements counts the
+# statements of the same window. Without hardware counters (most VMs:
+# 'perf stat -e instructions' says "not supported") perf samples the
+# cpu-clock software event instead.
 
-# profile_one NAME THREADS SCRIPT PATH
+# profile_one NAME THREADS SCRIPT PATH [ENV_NAMES...]
 profile_one() {
     local name="$1" threads="$2" script="$3" path="$4" pdur data
     pdur=$((DURATION < 5 ? 5 : DURATION))
     data="$RAW/profile/$name.perf.data"
-    info "profile: perf record -g -a during $name at 64 connections (${pdur}s)"
-    perf record "${PERF_EVENT[@]}" -F 499 -g -p "$(stack_pids)" -o "$data" -- sleep "$((pdur + 2))" \
-        >"$RAW/profile/$name.perf-record.log" 2>&1 &
-    local perf_pid=$!
-    sleep 1
+    info "profile: perf record -a -g during $name at 64 connections ($((pdur - 2))s of a ${pdur}s run)"
     (cd "$ROOT" && wrk -t"$threads" -c64 -d"${pdur}s" --timeout 30s -s "bench/http/$script" "$BASE_URL$path") \
-        >"$RAW/profile/$name.wrk.txt" 2>&1 || true
-    wait "$perf_pid" || warn "perf record failed (see $RAW/profile/$name.perf-record.log)"
+        >"$RAW/profile/$name.wrk.txt" 2>&1 &
+    local wrk_pid=$!
+    sleep 1
+    psql_bench scoreline -c "SELECT pg_stat_statements_reset()" >/dev/null || true
+    perf record "${PERF_EVENT[@]}" -F 499 -a -g -o "$data" -- sleep "$((pdur - 2))" \
+        >"$RAW/profile/$name.perf-record.log" 2>&1 ||
+        warn "perf record failed (see $RAW/profile/$name.perf-record.log)"
     {
-        echo "### $name at 64 connections: perf record ${PERF_EVENT[*]} -F 499 -g -p <bench stack pids>, ${pdur}s"
-        grep -E '^Requests/sec' "$RAW/profile/$name.wrk.txt" || true
-        summarize_perf "$data" scoreline-api postgres nginx
+        echo "### $name at 64 connections: perf record ${PERF_EVENT[*]} -F 499 -a -g, $((pdur - 2))s inside a ${pdur}s wrk run"
         statement_stats
+    } >"$RAW/profile/$name.statements.txt"
+    wait "$wrk_pid" || true
+    {
+        head -n1 "$RAW/profile/$name.statements.txt"
+        grep -E '^Requests/sec' "$RAW/profile/$name.wrk.txt" || true
+        summarize_perf "$data" scoreline-api postgres nginx wrk
+        tail -n +2 "$RAW/profile/$name.statements.txt"
         echo
     } >>"$RAW/profile/summary.txt"
 }
@@ -428,8 +424,8 @@ if want profile; then
             PERF_EVENT=(-e cpu-clock)
         fi
         : >"$RAW/profile/summary.txt"
-        psql_bench scoreline -c "SELECT pg_stat_statements_reset()" >/dev/null
         profile_one standings_hot "$(threads_for 64)" plain.lua "$BENCH_STANDINGS_PATH"
+        profile_one standings_signed_in "$(threads_for 64)" signed_in.lua "$BENCH_STANDINGS_PATH"
         profile_one score_update 64 score_update.lua /
         info "profile summary: $RAW/profile/summary.txt"
     fi
