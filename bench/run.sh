@@ -353,7 +353,7 @@ done
 # 'perf stat -e instructions' says "not supported") perf samples the
 # cpu-clock software event instead.
 
-# profile_one NAME THREADS SCRIPT PATH [ENV_NAMES...]
+# profile_one NAME THREADS SCRIPT PATH
 profile_one() {
     local name="$1" threads="$2" script="$3" path="$4" pdur data
     pdur=$((DURATION < 5 ? 5 : DURATION))
