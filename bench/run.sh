@@ -355,7 +355,7 @@ done
 
 # profile_one NAME THREADS SCRIPT PATH
 profile_one() {
-    local name="$1" threads="$2" script="$3" path="$4" pdur data
+    local name="$1" threads="$2" script="$3" path="$4" pdur data stats
     pdur=$((DURATION < 5 ? 5 : DURATION))
     data="$RAW/profile/$name.perf.data"
     info "profile: perf record -a -g during $name at 64 connections ($((pdur - 2))s of a ${pdur}s run)"
@@ -367,17 +367,13 @@ profile_one() {
     perf record "${PERF_EVENT[@]}" -F 499 -a -g -o "$data" -- sleep "$((pdur - 2))" \
         >"$RAW/profile/$name.perf-record.log" 2>&1 ||
         warn "perf record failed (see $RAW/profile/$name.perf-record.log)"
-    {
-        echo "### $name at 64 connections: perf record ${PERF_EVENT[*]} -F 499 -a -g, $((pdur - 2))s inside a ${pdur}s wrk run"
-        statement_stats
-    } >"$RAW/profile/$name.statements.txt"
+    stats="$(statement_stats)"  # the same window as the recording, before wrk ends
     wait "$wrk_pid" || true
     {
-        head -n1 "$RAW/profile/$name.statements.txt"
+        echo "### $name at 64 connections: perf record ${PERF_EVENT[*]} -F 499 -a -g, $((pdur - 2))s inside a ${pdur}s wrk run"
         grep -E '^Requests/sec' "$RAW/profile/$name.wrk.txt" || true
         summarize_perf "$data" scoreline-api postgres nginx wrk
-        tail -n +2 "$RAW/profile/$name.statements.txt"
-        echo
+        printf '%s\n\n' "$stats"
     } >>"$RAW/profile/summary.txt"
 }
 

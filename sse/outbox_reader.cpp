@@ -80,7 +80,7 @@ void OutboxReader::kick() {
         fetch();
     } else if (probe_wanted_) {
         const auto due = last_probe_ + options_.probe_gap;
-        const auto now = Loop::Clock::now();
+        const auto now = loop_.now();
         if (now >= due) {
             probe();
         } else if (gap_timer_ == 0) {
@@ -110,7 +110,7 @@ void OutboxReader::probe() {
     const auto after = cursor_.fence_after();
     in_flight_ = true;
     probe_wanted_ = false;
-    last_probe_ = Loop::Clock::now();
+    last_probe_ = loop_.now();
     ++probes_;
     // With too many fences outstanding, pass a bound the sequence cannot pass.
     const std::string arg =

@@ -226,7 +226,7 @@ run_client() {
 # connection subscribed, records the whole machine (server, Nchan or
 # scoreline-sse and nginx, and the client itself) while the messages go out.
 profile_fanout() {
-    local target="$1" n="$2" log="$3" client="$4" waited=0 event=()
+    local target="$1" n="$2" log="$3" client="$4" waited=0
     command -v perf >/dev/null || {
         say "no perf: no profile of the fan-out"
         return 0
@@ -237,13 +237,11 @@ profile_fanout() {
         waited=$((waited + 1))
         ((waited < 5 * $(connect_timeout "$n"))) || return 0
     done
-    if perf stat -e instructions true 2>&1 | grep -qi 'not supported\|not counted'; then
-        event=(-e cpu-clock)
-    fi
     mkdir -p "$RAW_DIR/profile"
     local seconds=$(((SSE_MESSAGES * SSE_INTERVAL_MS + 999) / 1000))
+    # Without hardware counters perf record falls back to cpu-clock by itself.
     say "$target at $n: perf record -a -g for ${seconds}s while the messages go out"
-    perf record "${event[@]}" -F 499 -a -g -o "$RAW_DIR/profile/sse-$target-$n.perf.data" \
+    perf record -F 499 -a -g -o "$RAW_DIR/profile/sse-$target-$n.perf.data" \
         -- sleep "$seconds" >"$RAW_DIR/profile/sse-$target-$n.perf-record.log" 2>&1 ||
         say "perf record failed (see $RAW_DIR/profile/sse-$target-$n.perf-record.log)"
 }

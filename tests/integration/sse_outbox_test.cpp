@@ -78,6 +78,16 @@ std::uint64_t probes_of(const ssetest::SseProcess& p) {
     return static_cast<std::uint64_t>(metric_of(p, "scoreline_sse_outbox_probes_total"));
 }
 
+// Waits until the process has fanned out every row up to `id`: rows it has
+// not read yet would reach a new subscriber live instead of by replay.
+bool delivered_past(const ssetest::SseProcess& p, std::int64_t id) {
+    return harness::wait_until(
+        [&] {
+            return metric_of(p, "scoreline_sse_outbox_delivered_id") >= static_cast<double>(id);
+        },
+        10s);
+}
+
 // A stream of commits costs the database one probe per gap, not one per
 // commit, and still delivers every row in order.
 TEST_F(SseOutboxTest, ProbesAreSpacedByTheGapUnderAStreamOfCommits) {
@@ -173,14 +183,7 @@ TEST_F(SseOutboxTest, LastEventIdReplaysExactlyTheMissedRows) {
         ids.push_back(insert(*writer_));
         newest = writer_->insert("event:424242", "score.updated", "{}");  // another topic
     }
-    // Missed rows are replayed once the process has read past them; before
-    // that they would simply arrive live.
-    ASSERT_TRUE(harness::wait_until(
-        [&] {
-            return metric_of(*sse_, "scoreline_sse_outbox_delivered_id") >=
-                   static_cast<double>(newest);
-        },
-        10s));
+    ASSERT_TRUE(delivered_past(*sse_, newest));
     auto again = subscribe({"Last-Event-ID: " + last});
     ids.push_back(insert(*writer_));  // live, after the replay
     ASSERT_TRUE(again->wait_events(5, 10s));
@@ -203,13 +206,7 @@ TEST_F(SseOutboxTest, ALastEventIdOlderThanTheWindowGetsAReset) {
         std::to_string(old_id));
     const auto newer = insert(*writer_);
     // Once the process has delivered them, the rows can only come by replay.
-    ASSERT_TRUE(harness::wait_until(
-        [&] {
-            const std::string m = sse_->ops_get("/metrics").second;
-            const auto at = m.find("\nscoreline_sse_outbox_delivered_id ");
-            return at != std::string::npos && std::stoll(m.substr(at + 35)) >= newer;
-        },
-        10s));
+    ASSERT_TRUE(delivered_past(*sse_, newer));
     auto client = subscribe({"Last-Event-ID: " + std::to_string(old_id - 1)});
     ASSERT_TRUE(client->wait_events(1, 10s));
     const auto e = client->events()[0];
