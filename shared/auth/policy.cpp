@@ -8,6 +8,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "text/text_policy.hpp"
+
 namespace auth {
 namespace {
 
@@ -35,24 +37,6 @@ std::string ascii_lower(std::string_view s) {
     return out;
 }
 
-// Decodes the code point at text[i] (valid UTF-8 assumed) and advances i.
-char32_t next_code_point(std::string_view text, std::size_t& i) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    int extra = b < 0x80 ? 0 : b < 0xE0 ? 1 : b < 0xF0 ? 2 : 3;
-    char32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
-    ++i;
-    for (; extra > 0 && i < text.size(); --extra, ++i) {
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3F);
-    }
-    return cp;
-}
-
-// C0, DEL, C1, line/paragraph separators, bidirectional embedding/override/isolate.
-bool is_control_or_format(char32_t cp) {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
-}
-
 bool local_part_ok(std::string_view local) {
     if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
         local.find("..") != std::string_view::npos) {
@@ -60,7 +44,7 @@ bool local_part_ok(std::string_view local) {
     }
     for (char c : local) {
         const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7F ||
+        if (u <= 0x20 || u >= 0x7F ||
             std::string_view("\"(),:;<>[\\]@").find(c) != std::string_view::npos) {
             return false;
         }
@@ -81,9 +65,7 @@ bool domain_ok(std::string_view domain) {
             return false;
         }
         for (char c : label) {
-            const auto u = static_cast<unsigned char>(c);
-            const bool ok =
-                (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || u >= 0x80;
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
             if (!ok) {
                 return false;
             }
@@ -113,7 +95,19 @@ std::string normalize_email(std::string_view raw) {
     return ascii_lower(trim(raw));
 }
 
+std::optional<std::string> email_charset_problem(std::string_view email) {
+    for (char c : email) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            return "must be written in ASCII (an internationalized domain in its xn-- form)";
+        }
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> email_problem(std::string_view email) {
+    if (auto why = email_charset_problem(email)) {
+        return why;
+    }
     if (email.size() < 3 || email.size() > 254) {
         return "must be an email address of 3 to 254 characters";
     }
@@ -135,24 +129,11 @@ std::string normalize_display_name(std::string_view raw) {
 }
 
 std::optional<std::string> display_name_problem(std::string_view name) {
-    const std::size_t chars = utf8_length(name);
+    const std::size_t chars = text::utf8_length(name);
     if (chars < 1 || chars > kDisplayNameMaxChars) {
         return "must be 1 to " + std::to_string(kDisplayNameMaxChars) + " characters long";
     }
-    for (std::size_t i = 0; i < name.size();) {
-        if (is_control_or_format(next_code_point(name, i))) {
-            return "must not contain control characters";
-        }
-    }
-    return std::nullopt;
-}
-
-std::size_t utf8_length(std::string_view text) noexcept {
-    std::size_t n = 0;
-    for (char c : text) {
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
+    return text::problem(name, text::Kind::kName);
 }
 
 std::string default_cracklib_dictionary() {
@@ -169,23 +150,21 @@ PasswordPolicy::PasswordPolicy(std::string dictionary) : dictionary_(std::move(d
 std::optional<std::string> PasswordPolicy::problem(std::string_view password,
                                                    std::string_view email,
                                                    std::string_view display_name) const {
-    const std::size_t chars = utf8_length(password);
+    const std::size_t chars = text::utf8_length(password);
     if (chars < kPasswordMinChars || chars > kPasswordMaxChars) {
         return "must be " + std::to_string(kPasswordMinChars) + " to " +
                std::to_string(kPasswordMaxChars) + " characters long";
     }
-    for (std::size_t i = 0; i < password.size();) {
-        if (next_code_point(password, i) < 0x20) {
-            return "must not contain control characters";
-        }
+    if (auto why = text::problem(password, text::Kind::kLine)) {
+        return why;
     }
     const std::string lower = ascii_lower(password);
     const std::string_view local = email.substr(0, email.find('@'));
-    if (utf8_length(local) >= 3 && lower.find(ascii_lower(local)) != std::string::npos) {
+    if (text::utf8_length(local) >= 3 && lower.find(ascii_lower(local)) != std::string::npos) {
         return "must not contain the part of the email address before @";
     }
     const std::string_view name = trim(display_name);
-    if (utf8_length(name) >= 3 && lower.find(ascii_lower(name)) != std::string::npos) {
+    if (text::utf8_length(name) >= 3 && lower.find(ascii_lower(name)) != std::string::npos) {
         return "must not contain the display name";
     }
     // cracklib keeps static state: one check at a time in this process.

@@ -16,19 +16,21 @@ inline constexpr std::size_t kPasswordMinChars = 10;
 inline constexpr std::size_t kPasswordMaxChars = 128;
 inline constexpr std::size_t kDisplayNameMaxChars = 80;
 
-// Trims surrounding whitespace and lower-cases ASCII letters.
+// Trims surrounding whitespace and lower-cases ASCII letters. Emails are
+// ASCII only (email_charset_problem), so this one form is what the account
+// lookup (citext) and the login throttle both key on: no Unicode spelling
+// (U+0130, U+212A, ...) can name an account under a throttle key of its own.
 [[nodiscard]] std::string normalize_email(std::string_view raw);
-// For a normalized address: one '@', a plausible local part and a domain of
-// at least two labels.
+// "must be written in ASCII ..." when the address holds a byte above 0x7F.
+[[nodiscard]] std::optional<std::string> email_charset_problem(std::string_view email);
+// For a normalized address: ASCII only, one '@', a plausible local part and
+// a domain of at least two labels.
 [[nodiscard]] std::optional<std::string> email_problem(std::string_view email);
 
 // Trims surrounding whitespace.
 [[nodiscard]] std::string normalize_display_name(std::string_view raw);
-// 1-80 characters, no control or bidirectional-override characters.
+// 1-80 characters under the name policy of text::Kind::kName.
 [[nodiscard]] std::optional<std::string> display_name_problem(std::string_view name);
-
-// Characters (code points) of valid UTF-8 text.
-[[nodiscard]] std::size_t utf8_length(std::string_view text) noexcept;
 
 class PasswordPolicy {
   public:

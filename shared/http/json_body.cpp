@@ -1,6 +1,8 @@
 // JSON body parsing with size, depth and string limits; see json_body.hpp.
 #include "http/json_body.hpp"
 
+#include "text/text_policy.hpp"
+
 namespace http {
 namespace {
 
@@ -30,14 +32,25 @@ nlohmann::json parse_json_body(const Request& req, const BodyLimits& limits) {
     }
     bool too_deep = false;
     bool too_long = false;
+    // The first member (by name) whose name or string value holds a control
+    // character; checked here once for every route, before any field is read.
+    std::optional<std::string> control_in;
+    std::string last_key;
     nlohmann::json::parser_callback_t check = [&](int depth, nlohmann::json::parse_event_t event,
                                                   nlohmann::json& parsed) {
         if (depth > limits.max_depth) {
             too_deep = true;
         }
-        if (event == nlohmann::json::parse_event_t::value && parsed.is_string() &&
-            parsed.get_ref<const std::string&>().size() > limits.max_string) {
-            too_long = true;
+        const bool is_key = event == nlohmann::json::parse_event_t::key;
+        if ((is_key || event == nlohmann::json::parse_event_t::value) && parsed.is_string()) {
+            const auto& s = parsed.get_ref<const std::string&>();
+            too_long = too_long || s.size() > limits.max_string;
+            if (is_key) {
+                last_key = s.size() <= 64 ? s : s.substr(0, 64);
+            }
+            if (!control_in && text::problem(s, text::Kind::kMultiLine)) {
+                control_in = text::problem(last_key, text::Kind::kMultiLine) ? "" : last_key;
+            }
         }
         return true;
     };
@@ -49,6 +62,10 @@ nlohmann::json parse_json_body(const Request& req, const BodyLimits& limits) {
         // the detail is built from the offset alone.
         throw Problem(400, "the body is not valid JSON (or not valid UTF-8) near byte " +
                                std::to_string(e.byte));
+    } catch (const nlohmann::json::out_of_range&) {
+        // 1e400 or a 400-digit integer: valid JSON, but no number we can hold.
+        throw Problem(422, "the body holds a number too large to represent",
+                      {{"", "numbers must fit a 64-bit integer or a finite double"}});
     }
     if (too_deep) {
         throw Problem(400,
@@ -57,6 +74,12 @@ nlohmann::json parse_json_body(const Request& req, const BodyLimits& limits) {
     if (too_long) {
         throw Problem(400, "a string in the body is longer than " +
                                std::to_string(limits.max_string) + " bytes");
+    }
+    if (control_in) {
+        throw Problem(422, "the body holds a control character",
+                      {{*control_in,
+                        "must not contain control characters other than tab and "
+                        "line breaks"}});
     }
     if (!doc.is_object()) {
         throw Problem(422, "the body must be a JSON object", {{"", "expected an object"}});
@@ -77,7 +100,8 @@ const nlohmann::json* FieldReader::lookup(std::string_view field, bool required)
 }
 
 std::optional<std::string> FieldReader::string(std::string_view field, bool required,
-                                               std::size_t min_len, std::size_t max_len) {
+                                               std::size_t min_len, std::size_t max_len,
+                                               text::Kind kind) {
     const nlohmann::json* v = lookup(field, required);
     if (!v) {
         return std::nullopt;
@@ -90,6 +114,10 @@ std::optional<std::string> FieldReader::string(std::string_view field, bool requ
     if (s.size() < min_len || s.size() > max_len) {
         errors_.push_back({std::string(field), "must be " + std::to_string(min_len) + " to " +
                                                    std::to_string(max_len) + " bytes long"});
+        return std::nullopt;
+    }
+    if (auto why = text::problem(s, kind)) {
+        errors_.push_back({std::string(field), std::move(*why)});
         return std::nullopt;
     }
     return s;

@@ -1,7 +1,9 @@
 // Reading JSON request bodies with limits decided once for every route:
 // 415 unless Content-Type is application/json, 413 past the size limit, 400 for
 // malformed JSON, invalid UTF-8 or nesting deeper than the limit, 422 (with
-// field errors) for a well-formed body of the wrong shape or unknown fields.
+// field errors) for a control character in any name or string (NUL included;
+// tab and line breaks excepted), a number out of range (1e400), and a
+// well-formed body of the wrong shape or unknown fields.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +17,7 @@
 
 #include "http/message.hpp"
 #include "http/problem.hpp"
+#include "text/text_policy.hpp"
 
 namespace http {
 
@@ -33,8 +36,11 @@ class FieldReader {
   public:
     explicit FieldReader(const nlohmann::json& object) : object_(object) {}
 
+    // A string of min_len..max_len bytes that passes text::problem for `kind`
+    // (one line without control characters unless told otherwise).
     [[nodiscard]] std::optional<std::string> string(std::string_view field, bool required,
-                                                    std::size_t min_len, std::size_t max_len);
+                                                    std::size_t min_len, std::size_t max_len,
+                                                    text::Kind kind = text::Kind::kLine);
     [[nodiscard]] std::optional<std::int64_t> integer(std::string_view field, bool required,
                                                       std::int64_t min, std::int64_t max);
     [[nodiscard]] std::optional<bool> boolean(std::string_view field, bool required);

@@ -1,6 +1,9 @@
 // Request/Response helpers: header lookup, query decoding, reason phrases.
 #include "http/message.hpp"
 
+#include "http/problem.hpp"
+#include "text/text_policy.hpp"
+
 namespace http {
 
 std::optional<std::string_view> Request::header(std::string_view lower_name) const {
@@ -19,10 +22,26 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
         q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
         const auto eq = pair.find('=');
         auto key = percent_decode(pair.substr(0, eq));
-        if (key && *key == name) {
-            return eq == std::string_view::npos ? std::string{}
-                                                : percent_decode(pair.substr(eq + 1));
+        if (!key || *key != name) {
+            continue;
         }
+        if (eq == std::string_view::npos) {
+            return std::string{};
+        }
+        auto value = percent_decode(pair.substr(eq + 1));
+        // Every query value passes the text policy here, once for all routes:
+        // nothing undecodable, invalid UTF-8 or a control character reaches a
+        // handler (or PostgreSQL, which refuses invalid UTF-8 with an error).
+        const char* why = !value                      ? "has a malformed %-escape"
+                          : !text::valid_utf8(*value) ? "is not valid UTF-8"
+                          : text::problem(*value, text::Kind::kLine)
+                              ? "must not contain control characters"
+                              : nullptr;
+        if (why != nullptr) {
+            throw Problem(400, "the query parameter " + std::string(name) + " " + why,
+                          {{std::string(name), why}});
+        }
+        return value;
     }
     return std::nullopt;
 }

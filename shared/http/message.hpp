@@ -24,7 +24,9 @@ struct Request {
     std::string traceparent;
 
     [[nodiscard]] std::optional<std::string_view> header(std::string_view lower_name) const;
-    // The first value of a query parameter, percent-decoded.
+    // The first value of a query parameter, percent-decoded; throws
+    // http::Problem 400 when it is malformed, not UTF-8 or holds a control
+    // character.
     [[nodiscard]] std::optional<std::string> query_param(std::string_view name) const;
     [[nodiscard]] const std::string& param(const std::string& name) const {
         return path_params.at(name);

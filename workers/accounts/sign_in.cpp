@@ -33,21 +33,35 @@ TokenPair issue(const AuthRuntime& rt, const User& user, const std::string& fami
     return pair;
 }
 
-void audit_login_failure(db::Tx& tx, const Call& call, const std::string& email,
-                         const std::optional<Credentials>& account, std::string_view reason) {
-    audit::record(tx, call.origin,
-                  {std::nullopt, "auth.login_failed", "user",
-                   account ? std::optional<std::int64_t>(account->user.id) : std::nullopt,
-                   std::nullopt, nlohmann::json{{"email", email}, {"reason", reason}}});
-}
-
 struct LoginOutcome {
     LoginResult::Status status = LoginResult::Status::kBadCredentials;
     std::int64_t retry_after = 0;
     std::optional<User> user;
     std::string family_id;
     std::string refresh_token;
+    // A refused attempt: why, and the account it named (if any), for the audit row.
+    std::string failure_reason;
+    std::optional<std::int64_t> failed_account;
 };
+
+// The auth.login_failed row, in a transaction of its own that runs after the
+// failure count committed: whatever happens to this write, the throttle has
+// already counted the attempt. A failed write is logged, not raised: the
+// client still gets its 401 or 429.
+void audit_login_failure(Call& call, const std::string& email, const LoginOutcome& o) {
+    try {
+        db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
+            audit::record(
+                tx, call.origin,
+                {std::nullopt, "auth.login_failed", "user", o.failed_account, std::nullopt,
+                 nlohmann::json{{"email", email}, {"reason", o.failure_reason}}});
+        });
+    } catch (const std::exception& e) {
+        slog::error(
+            "audit_write_failed",
+            {{"action", "auth.login_failed"}, {"reason", o.failure_reason}, {"error", e.what()}});
+    }
+}
 
 }  // namespace
 
@@ -83,10 +97,13 @@ LoginResult login(Call& call, std::string_view email_raw, std::string_view passw
             sessions::ip_had_session(tx, account->user.id, *ip, rt.tokens.refresh_ttl)) {
             wait_account.reset();
         }
+        if (account) {
+            o.failed_account = account->user.id;
+        }
         if (wait_ip || wait_account) {
             o.status = LoginResult::Status::kThrottled;
             o.retry_after = std::max(wait_ip.value_or(0), wait_account.value_or(0));
-            audit_login_failure(tx, call, email, account, "throttled");
+            o.failure_reason = "throttled";
             return o;
         }
         // Unknown email: verify against the dummy hash so the answer takes as long.
@@ -97,8 +114,7 @@ LoginResult login(Call& call, std::string_view email_raw, std::string_view passw
         if (!match) {
             login_failures::record(tx, email, ip);
             login_failures::purge_expired(tx, rt.throttle.window);
-            audit_login_failure(tx, call, email, account,
-                                account ? "wrong_password" : "unknown_email");
+            o.failure_reason = account ? "wrong_password" : "unknown_email";
             return o;
         }
         login_failures::clear_account(tx, email);
@@ -118,6 +134,9 @@ LoginResult login(Call& call, std::string_view email_raw, std::string_view passw
         o.refresh_token = std::move(refresh.text);
         return o;
     });
+    if (!out.failure_reason.empty()) {
+        audit_login_failure(call, email, out);
+    }
     LoginResult result;
     result.status = out.status;
     result.retry_after = out.retry_after;

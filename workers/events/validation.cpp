@@ -1,15 +1,9 @@
 // Shared input checks of the tournament services; see validation.hpp.
 #include "events/validation.hpp"
 
-namespace tournament {
+#include "text/text_policy.hpp"
 
-std::size_t utf8_length(std::string_view text) noexcept {
-    std::size_t n = 0;
-    for (char c : text) {
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
-}
+namespace tournament {
 
 std::string trimmed(std::string_view text) {
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -20,19 +14,16 @@ std::string trimmed(std::string_view text) {
     return std::string(text.substr(first, last - first + 1));
 }
 
-void FieldErrors::check_text(const std::string& field, std::string_view text, std::size_t min,
+void FieldErrors::check_text(const std::string& field, std::string_view value, std::size_t min,
                              std::size_t max) {
-    const std::size_t n = utf8_length(text);
+    const std::size_t n = text::utf8_length(value);
     if (n < min || n > max) {
         add(field,
             "must be " + std::to_string(min) + " to " + std::to_string(max) + " characters long");
         return;
     }
-    for (char c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-            add(field, "must not contain control characters");
-            return;
-        }
+    if (auto why = text::problem(value, text::Kind::kName)) {
+        add(field, std::move(*why));
     }
 }
 

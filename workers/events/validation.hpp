@@ -12,9 +12,6 @@
 
 namespace tournament {
 
-// Code points in valid UTF-8 (request bodies are checked to be valid UTF-8).
-[[nodiscard]] std::size_t utf8_length(std::string_view text) noexcept;
-
 // `text` without leading and trailing ASCII whitespace.
 [[nodiscard]] std::string trimmed(std::string_view text);
 
@@ -24,8 +21,9 @@ class FieldErrors {
     void add(std::string field, std::string message) {
         errors_.push_back({std::move(field), std::move(message)});
     }
-    // Adds an error unless `text` has min..max characters and no control characters.
-    void check_text(const std::string& field, std::string_view text, std::size_t min,
+    // Adds an error unless `text` has min..max characters and passes the name
+    // policy (text::Kind::kName: no control, invisible or bidi characters).
+    void check_text(const std::string& field, std::string_view value, std::size_t min,
                     std::size_t max);
     [[nodiscard]] bool empty() const noexcept { return errors_.empty(); }
     // Throws http::Problem 422 when any error was added.

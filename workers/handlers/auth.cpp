@@ -5,6 +5,7 @@
 #include "accounts/password_reset.hpp"
 #include "accounts/registration.hpp"
 #include "accounts/sign_in.hpp"
+#include "auth/policy.hpp"
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
 
@@ -59,6 +60,12 @@ http::Response login(Context& ctx) {
     http::FieldReader fields(body);
     auto email = fields.string("email", true, 1, kMaxEmailBytes);
     auto password = fields.string("password", true, 1, kMaxPasswordBytes);
+    // Only the one ASCII form of an address reaches the lookup and the throttle.
+    if (email) {
+        if (auto why = auth::email_charset_problem(*email)) {
+            fields.fail("email", std::move(*why));
+        }
+    }
     fields.finish();
     accounts::Call call = call_of(ctx);
     const auto result = accounts::login(call, *email, *password);

@@ -7,6 +7,7 @@
 #include "games/schedule_service.hpp"
 #include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
+#include "text/text_policy.hpp"
 
 namespace api {
 namespace {
@@ -44,6 +45,10 @@ http::Response schedule(Context& ctx) {
             for (const auto& v : *venues) {
                 if (!v.is_string()) {
                     fields.fail("venues", "must hold strings only");
+                    break;
+                }
+                if (auto why = text::problem(v.get_ref<const std::string&>(), text::Kind::kName)) {
+                    fields.fail("venues", "a venue name " + *why);
                     break;
                 }
                 in.venues.push_back(v.get<std::string>());

@@ -5,6 +5,7 @@
 #include "games/score_service.hpp"
 #include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
+#include "text/text_policy.hpp"
 
 namespace api {
 namespace {
@@ -45,8 +46,8 @@ http::Response correct(Context& ctx) {
     http::FieldReader fields(body);
     auto home = fields.integer("home_score", true, 0, domain::kMaxScore);
     auto away = fields.integer("away_score", true, 0, domain::kMaxScore);
-    auto reason = fields.string("reason", true, 1, 4000);
-    if (reason && (tournament::utf8_length(*reason) > 1000 ||
+    auto reason = fields.string("reason", true, 1, 4000, text::Kind::kMultiLine);
+    if (reason && (text::utf8_length(*reason) > 1000 ||
                    reason->find_first_not_of(" \t\r\n") == std::string::npos)) {
         fields.fail("reason", "must be 1 to 1000 characters, not only blanks");
     }

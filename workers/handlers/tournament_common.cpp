@@ -8,6 +8,7 @@
 #include "events/time_text.hpp"
 #include "events/validation.hpp"
 #include "http/json_body.hpp"
+#include "text/text_policy.hpp"
 
 namespace api {
 
@@ -34,7 +35,7 @@ std::optional<std::string> QueryReader::text(const char* name, std::size_t max_c
     if (!v) {
         return std::nullopt;
     }
-    if (v->empty() || tournament::utf8_length(*v) > max_chars) {
+    if (v->empty() || text::utf8_length(*v) > max_chars) {
         errors_.push_back({name, "must be 1 to " + std::to_string(max_chars) + " characters"});
         return std::nullopt;
     }
