@@ -18,6 +18,7 @@ CTEST_ARGS ?=
 
 DEBUG_DIR := build/debug
 ASAN_DIR := build/asan
+COVERAGE_DIR := build/coverage
 FORMAT_DIRS := shared workers sse migrations tests bench
 
 CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
@@ -26,7 +27,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-asan browser-deps format format-check clean bench
+.PHONY: help deps build run stop status logs psql test test-faults test-asan coverage browser-deps format format-check clean bench
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -56,7 +57,12 @@ psql: ## psql on the local database
 test: deps browser-deps ## debug build in build/debug, then every ctest test (unit, integration, e2e)
 	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
 	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
-	$(CTEST) --test-dir $(DEBUG_DIR) $(if $(LABEL),-L '$(LABEL)') $(CTEST_ARGS)
+	$(CTEST) --test-dir $(DEBUG_DIR) $(if $(LABEL),-L '$(LABEL)',-LE faults) $(CTEST_ARGS)
+
+test-faults: deps ## the fault suite (label faults) on the build/debug build: kill -9, SIGTERM, SIGHUP, PostgreSQL restart, nginx reload under load
+	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
+	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
+	$(CTEST) --test-dir $(DEBUG_DIR) -L faults $(CTEST_ARGS)
 
 test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration tests
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_SANITIZE=ON \
@@ -65,6 +71,14 @@ test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(CTEST) --test-dir $(ASAN_DIR) -L '$(or $(LABEL),unit|integration)' $(CTEST_ARGS)
+
+coverage: deps browser-deps ## coverage build in build/coverage (-O0 --coverage), every test, then the per-folder gates (scripts/coverage.sh)
+	cmake -S . -B $(COVERAGE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_COVERAGE=ON \
+		-DSCORELINE_TEST_ROUTES=ON
+	cmake --build $(COVERAGE_DIR) --parallel $(JOBS)
+	find $(COVERAGE_DIR) -name '*.gcda' -delete
+	$(CTEST) --test-dir $(COVERAGE_DIR) $(if $(LABEL),-L '$(LABEL)',-LE faults) $(CTEST_ARGS)
+	scripts/coverage.sh $(COVERAGE_DIR)
 
 browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
 	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \

@@ -22,6 +22,8 @@ readonly PACKAGES=(
     postgresql postgresql-contrib nginx openssl curl
     # tooling used by the scripts and CI
     clang-format procps iproute2 util-linux
+    # coverage gate (make coverage)
+    gcovr
 )
 
 # Prints the packages from PACKAGES that dpkg does not report as installed.

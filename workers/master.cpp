@@ -20,6 +20,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "coverage.hpp"
 #include "log.hpp"
 #include "ratelimit/limit_setting.hpp"
 #include "worker.hpp"
@@ -115,6 +116,7 @@ void Master::spawn_worker() {
         return;
     }
     if (pid == 0) {
+        coverage::reset_after_fork();
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a worker never outlives its master
         ::close(g_signal_pipe[0]);
         ::close(g_signal_pipe[1]);
@@ -130,6 +132,7 @@ void Master::spawn_worker() {
         } catch (const std::exception& e) {
             slog::error("worker_fatal", {{"error", e.what()}});
         }
+        coverage::flush();
         ::_exit(code);
     }
     slots_.push_back({pid, Clock::now(), false});

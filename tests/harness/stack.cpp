@@ -116,11 +116,20 @@ Env Stack::api_env() const {
 
 void Stack::start_api() {
     const Env env = api_env();
+    // A master killed with -9 leaves its socket file behind; the new one binds
+    // afresh, and the wait below must see the new file, not the stale one.
+    std::filesystem::remove(socket_);
     api_ = std::make_unique<Process>(
         std::vector<std::string>{binary_dir() + "/workers/scoreline-api"},
         SpawnOptions{env, std::nullopt, dir_->path() + "/api.log", dir_->path() + "/api.log"});
     if (!wait_until([&] { return std::filesystem::exists(socket_); }, std::chrono::seconds(10))) {
         throw std::runtime_error("scoreline-api did not create its socket: " + api_log());
+    }
+}
+
+void Stack::reload_nginx() {
+    if (nginx_) {
+        nginx_->signal(SIGHUP);
     }
 }
 

@@ -82,8 +82,11 @@ class Stack {
     // Starts scoreline-sse process i (again, after a test stopped or killed it).
     void start_sse(int i);
 
-    // Starts scoreline-api again after a test stopped it.
+    // Starts scoreline-api again after a test stopped (or killed) it.
     void start_api();
+    // SIGHUP to nginx: new workers with the same configuration, the old ones
+    // finish their requests and streams (worker_shutdown_timeout).
+    void reload_nginx();
     // Runs scoreline-migrate with args; returns its result.
     RunResult migrate(const std::vector<std::string>& args) const;
 
