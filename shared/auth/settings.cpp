@@ -49,6 +49,9 @@ TokenSettings load_token_settings(const config::Source& src) {
     s.refresh_ttl =
         seconds(src, "SCORELINE_REFRESH_TOKEN_TTL_S", 30 * 24 * 3600, 60, 366 * 24 * 3600);
     s.reset_ttl = seconds(src, "SCORELINE_PASSWORD_RESET_TTL_S", 1800, 60, 86400);
+    s.reset_limit =
+        static_cast<int>(src.get_int("SCORELINE_PASSWORD_RESET_MAX_PER_WINDOW", 3, 1, 1000));
+    s.reset_window = seconds(src, "SCORELINE_PASSWORD_RESET_WINDOW_S", 3600, 60, 7 * 86400);
     const std::string signing = src.require_string("SCORELINE_JWT_SIGNING_KEY");
     try {
         s.keys.set_signing_key(load_signing_key("SCORELINE_JWT_SIGNING_KEY", signing));

@@ -25,6 +25,10 @@ struct TokenSettings {
     KeyRing keys;  // holds the signing key
     std::chrono::seconds refresh_ttl{30 * 24 * 3600};
     std::chrono::seconds reset_ttl{30 * 60};
+    // At most reset_limit reset tokens (and mails) per account inside
+    // reset_window; further requests answer as usual but send nothing.
+    int reset_limit = 3;
+    std::chrono::seconds reset_window{3600};
 };
 
 [[nodiscard]] PasswordSettings load_password_settings(const config::Source& src);

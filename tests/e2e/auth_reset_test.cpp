@@ -1,8 +1,12 @@
 // Password reset through nginx: the request answers the same for known and
 // unknown emails; the token reaches mail_outbox only (hashed in
 // password_resets, absent from the log); confirming applies the password
-// policy, works once, and ends every session of the account.
+// policy, works once, and ends every session of the account. A new request
+// replaces the account's open token; past the per-account limit (3 per hour
+// by default) requests answer the same but create no token and no mail, also
+// when they come from many addresses at once.
 #include <regex>
+#include <thread>
 
 #include "auth_suite.hpp"
 
@@ -10,8 +14,18 @@ namespace {
 
 using authtest::post_json;
 
-harness::HttpResponse request_reset(const std::string& email) {
-    return post_json("/api/v1/auth/password-reset", {{"email", email}});
+harness::HttpResponse request_reset(const std::string& email,
+                                    const std::string& source_ip = "127.0.0.1") {
+    return post_json("/api/v1/auth/password-reset", {{"email", email}}, source_ip);
+}
+
+// SCORELINE_PASSWORD_RESET_MAX_PER_WINDOW's default; the suite's stack keeps it.
+constexpr int kResetLimit = 3;
+
+std::string count_of(const std::string& table, const authtest::Account& account,
+                     const std::string& condition = "true") {
+    return authtest::sql("SELECT count(*) FROM " + table +
+                         " WHERE user_id = " + std::to_string(account.id) + " AND " + condition);
 }
 
 harness::HttpResponse confirm(const std::string& token, const std::string& password) {
@@ -108,6 +122,101 @@ TEST(AuthReset, ConfirmSetsThePasswordOnceAndEndsEverySession) {
                             "'auth.password_reset_completed' AND actor_id = " +
                             std::to_string(account.id)),
               "1");
+}
+
+TEST(AuthReset, ANewRequestReplacesTheOpenToken) {
+    const auto account = authtest::register_account("reset-twice");
+    ASSERT_EQ(request_reset(account.email, authtest::fresh_ip()).status, 202);
+    const std::string first = token_from_mail(account.email);
+    ASSERT_EQ(request_reset(account.email, authtest::fresh_ip()).status, 202);
+    const std::string second = token_from_mail(account.email);
+    ASSERT_FALSE(first.empty());
+    ASSERT_NE(first, second);
+    EXPECT_EQ(count_of("password_resets", account), "2");
+    EXPECT_EQ(count_of("password_resets", account, "used_at IS NULL"), "1");
+
+    // The first token no longer resets the password: the old one still signs in.
+    auto stale = authtest::expect_problem(confirm(first, authtest::fresh_password()), 422);
+    EXPECT_EQ(stale["errors"][0]["field"], "token");
+    authtest::login(account, authtest::fresh_ip());
+    // The second one does.
+    authtest::Account renewed = account;
+    renewed.password = authtest::fresh_password();
+    auto ok = confirm(second, renewed.password);
+    ASSERT_EQ(ok.status, 204) << ok.body;
+    authtest::login(renewed, authtest::fresh_ip());
+    EXPECT_EQ(authtest::sql("SELECT string_agg((after->>'replaced'), ',' ORDER BY id) FROM "
+                            "audit_log WHERE action = 'auth.password_reset_requested' AND "
+                            "target_id = " +
+                            std::to_string(account.id)),
+              "0,1");
+}
+
+TEST(AuthReset, RequestsPastTheAccountLimitCreateNoTokenAndNoMail) {
+    const auto account = authtest::register_account("reset-limit");
+    const std::string ghost = authtest::fresh_email("reset-limit-ghost");
+    // Each request from its own address: the limit is the account's.
+    std::vector<harness::HttpResponse> answers;
+    for (int i = 0; i < kResetLimit; ++i) {
+        answers.push_back(request_reset(account.email, authtest::fresh_ip()));
+        ASSERT_EQ(answers.back().status, 202) << answers.back().body;
+    }
+    EXPECT_EQ(count_of("mail_outbox", account), std::to_string(kResetLimit));
+    const std::string last_token = token_from_mail(account.email);
+    const std::string last_mail = authtest::sql("SELECT max(id) FROM mail_outbox WHERE user_id = " +
+                                                std::to_string(account.id));
+
+    for (int i = 0; i < 2; ++i) {
+        auto past = request_reset(account.email, authtest::fresh_ip());
+        auto unknown = request_reset(ghost, authtest::fresh_ip());
+        // The same answer as under the limit, and as for an address without account.
+        EXPECT_EQ(past.status, 202);
+        EXPECT_EQ(past.body, answers.front().body);
+        EXPECT_EQ(past.body, unknown.body);
+        EXPECT_EQ(past.header("content-type"), answers.front().header("content-type"));
+        EXPECT_EQ(past.headers.size(), unknown.headers.size());
+    }
+    // No new mail, no new token; the open token of the last mail still works.
+    EXPECT_EQ(count_of("mail_outbox", account), std::to_string(kResetLimit));
+    EXPECT_EQ(authtest::sql("SELECT max(id) FROM mail_outbox WHERE user_id = " +
+                            std::to_string(account.id)),
+              last_mail);
+    EXPECT_EQ(count_of("password_resets", account), std::to_string(kResetLimit));
+    EXPECT_EQ(count_of("password_resets", account, "used_at IS NULL"), "1");
+    EXPECT_EQ(authtest::sql("SELECT count(*) FROM audit_log WHERE action = "
+                            "'auth.password_reset_requested' AND target_id = " +
+                            std::to_string(account.id) + " AND after->>'limited' = 'true'"),
+              "2");
+    auto ok = confirm(last_token, authtest::fresh_password());
+    EXPECT_EQ(ok.status, 204) << ok.body;
+    // Once the window has passed, requests send mail again.
+    authtest::sql(
+        "UPDATE password_resets SET created_at = now() - interval '61 minutes' "
+        "WHERE user_id = " +
+        std::to_string(account.id));
+    ASSERT_EQ(request_reset(account.email, authtest::fresh_ip()).status, 202);
+    EXPECT_EQ(count_of("mail_outbox", account), std::to_string(kResetLimit + 1));
+}
+
+TEST(AuthReset, ConcurrentRequestsFromManyAddressesStayWithinTheLimit) {
+    const auto account = authtest::register_account("reset-burst");
+    constexpr int kRequests = 12;
+    std::vector<std::string> ips;
+    for (int i = 0; i < kRequests; ++i) {
+        ips.push_back(authtest::fresh_ip());
+    }
+    std::vector<long> statuses(kRequests, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kRequests; ++i) {
+        threads.emplace_back([&, i] { statuses[i] = request_reset(account.email, ips[i]).status; });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    EXPECT_EQ(statuses, std::vector<long>(kRequests, 202));
+    EXPECT_EQ(count_of("mail_outbox", account), std::to_string(kResetLimit));
+    EXPECT_EQ(count_of("password_resets", account), std::to_string(kResetLimit));
+    EXPECT_EQ(count_of("password_resets", account, "used_at IS NULL"), "1");
 }
 
 TEST(AuthReset, ExpiredOrUnknownTokenIs422) {

@@ -44,17 +44,33 @@ ResetRequestResult request_password_reset(Call& call, std::string_view email_raw
                            std::nullopt, nlohmann::json{{"email", email}, {"account", false}}});
             return queued;
         }
+        const auto& rules = call.auth.tokens;
+        const std::int64_t user_id = account->user.id;
+        // Past the account's limit nothing is created or sent; the caller gets
+        // the same answer, so the route still does not tell accounts apart.
+        resets::lock_account(tx, user_id);
+        if (resets::count_recent(tx, user_id, rules.reset_window) >= rules.reset_limit) {
+            audit::record(
+                tx, call.origin,
+                {std::nullopt, "auth.password_reset_requested", "user", user_id, std::nullopt,
+                 nlohmann::json{{"email", email}, {"account", true}, {"limited", true}}});
+            slog::info("password_reset_limited", {{"user_id", user_id}});
+            return queued;
+        }
+        // One open reset per account: the new token replaces the old one.
+        const long replaced = resets::close_open_of_user(tx, user_id);
         const auth::OpaqueToken token = auth::new_opaque_token();
-        const std::int64_t reset_id = resets::insert(tx, token.hash_hex, account->user.id,
-                                                     call.auth.tokens.reset_ttl, call.origin.ip);
+        const std::int64_t reset_id =
+            resets::insert(tx, token.hash_hex, user_id, rules.reset_ttl, call.origin.ip);
         queued = mail::queue(
-            tx, account->user.id, account->user.email, "password_reset",
-            "Reset your Scoreline password",
-            reset_mail_body(account->user.display_name, token.text, call.auth.tokens.reset_ttl));
-        audit::record(
-            tx, call.origin,
-            {std::nullopt, "auth.password_reset_requested", "user", account->user.id, std::nullopt,
-             nlohmann::json{{"email", email}, {"account", true}, {"reset_id", reset_id}}});
+            tx, user_id, account->user.email, "password_reset", "Reset your Scoreline password",
+            reset_mail_body(account->user.display_name, token.text, rules.reset_ttl));
+        audit::record(tx, call.origin,
+                      {std::nullopt, "auth.password_reset_requested", "user", user_id, std::nullopt,
+                       nlohmann::json{{"email", email},
+                                      {"account", true},
+                                      {"reset_id", reset_id},
+                                      {"replaced", replaced}}});
         return queued;
     });
     if (mail_id) {
@@ -84,7 +100,7 @@ ResetConfirmResult confirm_password_reset(Call& call, std::string_view token,
         }
         users::update_password_hash(tx, reset->user_id,
                                     call.auth.passwords.hasher.hash(new_password));
-        resets::use_all_of_user(tx, reset->user_id);
+        (void)resets::close_open_of_user(tx, reset->user_id);
         const long revoked = sessions::revoke_all_of_user(tx, reset->user_id);
         audit::record(
             tx, call.origin,

@@ -4,6 +4,14 @@
 namespace accounts {
 namespace {
 
+// FOR NO KEY UPDATE: serializes reset requests of the account without
+// blocking the foreign-key checks of rows that reference the user.
+constexpr db::Statement kLockAccount{"resets_lock_account",
+                                     "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE"};
+constexpr db::Statement kCountRecent{
+    "resets_count_recent",
+    "SELECT count(*) FROM password_resets "
+    "WHERE user_id = $1 AND created_at > now() - make_interval(secs => $2)"};
 constexpr db::Statement kInsertReset{
     "resets_insert",
     "INSERT INTO password_resets (token_hash, user_id, expires_at, requested_ip) "
@@ -13,8 +21,8 @@ constexpr db::Statement kFindReset{
     "SELECT pr.id, pr.user_id, pr.used_at IS NOT NULL, pr.expires_at <= now(), u.email::text, "
     "u.display_name FROM password_resets pr JOIN users u ON u.id = pr.user_id "
     "WHERE pr.token_hash = $1::bytea FOR UPDATE OF pr"};
-constexpr db::Statement kUseAll{
-    "resets_use_all_of_user",
+constexpr db::Statement kCloseOpen{
+    "resets_close_open_of_user",
     "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL"};
 constexpr db::Statement kQueueMail{
     "mail_queue",
@@ -24,6 +32,14 @@ constexpr db::Statement kQueueMail{
 }  // namespace
 
 namespace resets {
+
+void lock_account(db::Tx& tx, std::int64_t user_id) {
+    (void)tx.exec(kLockAccount, user_id);
+}
+
+std::int64_t count_recent(db::Tx& tx, std::int64_t user_id, std::chrono::seconds window) {
+    return tx.exec(kCountRecent, user_id, window.count()).get<std::int64_t>(0, 0);
+}
 
 std::int64_t insert(db::Tx& tx, std::string_view token_hash, std::int64_t user_id,
                     std::chrono::seconds ttl, const std::optional<std::string>& requested_ip) {
@@ -41,8 +57,8 @@ std::optional<StoredReset> find_for_update(db::Tx& tx, std::string_view token_ha
                        r.get<std::string>(0, 4),  r.get<std::string>(0, 5)};
 }
 
-void use_all_of_user(db::Tx& tx, std::int64_t user_id) {
-    (void)tx.exec(kUseAll, user_id);
+long close_open_of_user(db::Tx& tx, std::int64_t user_id) {
+    return tx.exec(kCloseOpen, user_id).affected();
 }
 
 }  // namespace resets

@@ -57,6 +57,18 @@ EventAccess require_game_event(db::Tx& tx, const Caller& caller, std::int64_t ga
     return *access;
 }
 
+void require_readable_events(db::Connection& conn, const Caller& caller,
+                             std::span<const std::int64_t> event_ids) {
+    if (event_ids.empty()) {
+        return;
+    }
+    db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
+        for (const std::int64_t id : event_ids) {
+            (void)require_event(tx, caller, id, authz::Action::kReadEvent);
+        }
+    });
+}
+
 const authz::Actor& require_signed_in(const Caller& caller) {
     if (!caller.actor) {
         unauthenticated();

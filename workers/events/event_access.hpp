@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "authz.hpp"
 #include "db/connection.hpp"
@@ -26,6 +27,14 @@ void authorize_event(const Caller& caller, authz::Action action, const EventAcce
 // The same for the event of game `game_id` (404 when there is no such game).
 [[nodiscard]] EventAccess require_game_event(db::Tx& tx, const Caller& caller, std::int64_t game_id,
                                              authz::Action action, Lock lock = Lock::kNone);
+
+// Authorizes reading every event of `event_ids` in one transaction, with
+// require_event's answers: the REST reads of an event and the stream tickets
+// of its topic (handlers/stream_tickets.cpp) decide alike, from membership
+// only (events.owner_id grants nothing), and a draft the caller may not read
+// is a 404 like a missing event.
+void require_readable_events(db::Connection& conn, const Caller& caller,
+                             std::span<const std::int64_t> event_ids);
 
 // The caller, or a 401 Problem for an anonymous one.
 [[nodiscard]] const authz::Actor& require_signed_in(const Caller& caller);

@@ -3,8 +3,10 @@
 // Authorization (sse/stream_ticket.hpp has the format; scoreline-sse verifies
 // it without the database). Body {"topics": ["admin" | "event:{id}", …]};
 // answers 200 {ticket, expires_in, topics}. The admin topic needs the admin
-// role; an event topic needs the right to read the event (drafts: admins and
-// members). The ticket is never logged.
+// role; an event topic is authorized by the same function as a REST read of
+// the event (tournament::require_readable_events): drafts are for admins and
+// members, and a draft the caller may not read answers 404 like a missing
+// event, as on REST. The ticket is never logged.
 #include "handlers/stream_tickets.hpp"
 
 #include <sys/types.h>
@@ -17,7 +19,7 @@
 #include "accounts/auth_runtime.hpp"
 #include "accounts/authenticate.hpp"
 #include "auth/jwt.hpp"
-#include "db/connection.hpp"
+#include "events/event_access.hpp"
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
 #include "log.hpp"
@@ -27,12 +29,6 @@ namespace api {
 namespace {
 
 constexpr std::string_view kAdminTopic = "admin";
-
-constexpr db::Statement kEventAccess{
-    "stream_ticket_event_access",
-    "SELECT e.status, e.owner_id = $2::bigint, m.role FROM events e "
-    "LEFT JOIN event_members m ON m.event_id = e.id AND m.user_id = $2::bigint "
-    "WHERE e.id = $1::bigint"};
 
 std::optional<std::int64_t> event_id(std::string_view topic) {
     if (!topic.starts_with("event:") || topic.size() < 7 || topic.size() > 25 || topic[6] == '0') {
@@ -69,25 +65,6 @@ std::string session_of(const Context& ctx) {
     return verified.claims->session_id;
 }
 
-void authorize_event(Context& ctx, const authz::Actor& actor, std::int64_t id) {
-    const db::Result r = ctx.db().exec(kEventAccess, id, actor.user_id);
-    if (r.empty()) {
-        throw http::Problem(404, "no event " + std::to_string(id));
-    }
-    std::optional<authz::EventRole> role;
-    if (!r.is_null(0, 2)) {
-        role = authz::parse_event_role(r.text(0, 2));
-    }
-    if (r.get<bool>(0, 1)) {
-        role = authz::EventRole::kOrganizer;  // the owner organizes the event
-    }
-    const bool draft = r.text(0, 0) == "draft";
-    if (authz::may(actor, authz::Action::kReadEvent, authz::Resource::event(role, draft)) !=
-        authz::Decision::kAllow) {
-        throw http::Problem(403, "you may not follow event " + std::to_string(id));
-    }
-}
-
 http::Response create_ticket(Context& ctx) {
     const authz::Actor& actor = accounts::require_actor(ctx);
     const auto body = http::parse_json_body(ctx.req, ctx.config.body_limits);
@@ -112,15 +89,20 @@ http::Response create_ticket(Context& ctx) {
         }
     }
     fields.finish();
+    std::vector<std::int64_t> events;
     for (const auto& topic : topics) {
         if (topic == kAdminTopic) {
             if (actor.role != authz::GlobalRole::kAdmin) {
                 throw http::Problem(403, "the admin stream is for admins");
             }
         } else {
-            authorize_event(ctx, actor, *event_id(topic));
+            events.push_back(*event_id(topic));
         }
     }
+    tournament::require_readable_events(
+        ctx.db(),
+        tournament::Caller{actor, audit::Origin::of(ctx.req), ctx.config.db_retry_attempts},
+        events);
     const auto& tokens = accounts::auth_runtime().tokens;
     const auth::SigningKey* key = tokens.keys.signing_key();
     if (!key) {
