@@ -488,7 +488,7 @@ render_nginx_conf() {
     local tmp
     tmp="$(mktemp)"
     MODE=local RUN_DIR="$NGINX_RUN" LISTEN_HOST=127.0.0.1 \
-        HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" SERVER_NAME=localhost \
+        HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" SERVER_NAME="127.0.0.1 localhost" \
         TLS_CERT="$TLS_DIR/cert.pem" TLS_KEY="$TLS_DIR/key.pem" \
         API_UPSTREAM="unix:$API_SOCK" WWW_ROOT="$ROOT/nginx/www" \
         WORKER_PROCESSES="$NGINX_WORKERS" WORKER_CONNECTIONS="$NGINX_CONNECTIONS" \
