@@ -7,14 +7,16 @@
 #   MODE          local | production (production adds OCSP stapling)
 #   RUN_DIR       absolute nginx prefix: nginx.pid, logs/, tmp/ (logs/ and tmp/ must exist)
 #   HTTPS_PORT    TLS port (HTTP/2 + HTTP/1.1)
-#   HTTP_PORT     plain HTTP port; answers 301 to https
+#   HTTP_PORT     plain HTTP port; answers 301 to https://<first SERVER_NAME>[:HTTPS_PORT]
 #   TLS_CERT      absolute path of the certificate chain (PEM)
 #   TLS_KEY       absolute path of the private key (PEM)
 #   API_UPSTREAM  scoreline-api FastCGI address: unix:/abs/path.sock or HOST:PORT
 #   WWW_ROOT      absolute path of the web UI folder (nginx/www)
 # Optional:
 #   LISTEN_HOST        address to listen on (default 127.0.0.1; IPv6 as [::])
-#   SERVER_NAME        server_name (default localhost; several names space-separated)
+#   SERVER_NAME        server_name (default localhost; several names space-separated);
+#                      the first one is where plain HTTP redirects, so it must be a
+#                      plain host name or address (no wildcard, regex or _)
 #   NGINX_USER         emit `user NGINX_USER;` (only meaningful when nginx starts as root)
 #   WORKER_PROCESSES   default auto
 #   WORKER_CONNECTIONS default 4096
@@ -43,6 +45,9 @@
 #                            (default 10r/s, burst SSE_CONN_PER_IP)
 #   The Retry-After of nginx's 429 is derived: the seconds until the limits of
 #   the route class admit a request again (ceil(1/rate), the slowest zone).
+#   API_CONN_PER_IP    API requests in progress at once per client address (slow
+#                      request bodies included; streams not counted, see
+#                      SSE_CONN_PER_IP); past it nginx answers 429 (default 50)
 #   API_BODY_MAX       largest request body on /api/ (default 1m; nginx size: N, Nk or Nm)
 #   AUTH_BODY_MAX      largest request body on /api/v1/auth/ (default 16k)
 #   TRUSTED_PROXIES    addresses or CIDRs (comma- or space-separated) whose
@@ -75,6 +80,7 @@ readonly TEMPLATE_VARS=("${REQUIRED_VARS[@]}" LISTEN_HOST SERVER_NAME NGINX_USER
     TLS_TRUSTED_CERT RESOLVER HTTPS_PORT_SUFFIX SSE_UPSTREAMS SSE_UPSTREAM_SERVERS
     SSE_CONN_PER_IP SSE_READ_TIMEOUT BENCH_ROUTES API_RATE API_BURST AUTH_RATE AUTH_BURST
     WRITE_RATE WRITE_BURST STREAM_RATE STREAM_BURST API_RETRY_AFTER AUTH_RETRY_AFTER
+    API_CONN_PER_IP REDIRECT_HOST
     API_BODY_MAX AUTH_BODY_MAX API_BODY_MAX_BYTES AUTH_BODY_MAX_BYTES TRUSTED_PROXIES
     TRUSTED_PROXY_LINES CORS_ORIGINS CORS_ORIGIN_LINES MICROCACHE MICROCACHE_TTL)
 
@@ -190,7 +196,7 @@ validate_and_derive() {
     : "${WORKER_RLIMIT_NOFILE:=}"
     : "${API_RATE:=20r/s}" "${API_BURST:=40}" "${AUTH_RATE:=10r/m}" "${AUTH_BURST:=10}"
     : "${WRITE_RATE:=10r/s}" "${WRITE_BURST:=20}" "${STREAM_RATE:=10r/s}"
-    : "${STREAM_BURST:=$SSE_CONN_PER_IP}"
+    : "${STREAM_BURST:=$SSE_CONN_PER_IP}" "${API_CONN_PER_IP:=50}"
     : "${API_BODY_MAX:=1m}" "${AUTH_BODY_MAX:=16k}" "${TRUSTED_PROXIES:=}" "${CORS_ORIGINS:=}"
     : "${MICROCACHE_TTL:=1s}"
 
@@ -217,6 +223,13 @@ validate_and_derive() {
     if [[ "$SERVER_NAME" =~ [\'\"\;\{\}\#\$\\] || "$SERVER_NAME" =~ [[:space:]]{2} ]]; then
         fail "SERVER_NAME='$SERVER_NAME' must be host names separated by single spaces"
     fi
+    # Plain HTTP redirects to the first name, so it must be one host.
+    REDIRECT_HOST="${SERVER_NAME%% *}"
+    if ! [[ "$REDIRECT_HOST" =~ ^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$ ||
+        "$REDIRECT_HOST" =~ ^\[[0-9A-Fa-f:.]+\]$ ]]; then
+        fail "SERVER_NAME: its first name '$REDIRECT_HOST' is where plain HTTP redirects;" \
+            "it must be a host name or an address (no wildcard, regex or _)"
+    fi
     if [[ -n "$NGINX_USER" ]] && ! [[ "$NGINX_USER" =~ ^[a-z_][a-z0-9_-]*$ ]]; then
         fail "NGINX_USER='$NGINX_USER' is not a valid user name"
     fi
@@ -228,6 +241,8 @@ validate_and_derive() {
         fail "WORKER_RLIMIT_NOFILE='$WORKER_RLIMIT_NOFILE' must be a positive number"
     [[ "$SSE_CONN_PER_IP" =~ ^[1-9][0-9]*$ ]] ||
         fail "SSE_CONN_PER_IP='$SSE_CONN_PER_IP' must be a positive number"
+    [[ "$API_CONN_PER_IP" =~ ^[1-9][0-9]{0,5}$ ]] ||
+        fail "API_CONN_PER_IP='$API_CONN_PER_IP' must be a number 1..999999"
     [[ "$SSE_READ_TIMEOUT" =~ ^[1-9][0-9]*(ms|s|m|h|d)?$ ]] ||
         fail "SSE_READ_TIMEOUT='$SSE_READ_TIMEOUT' must be an nginx time such as 3600s or 1h"
     local sse

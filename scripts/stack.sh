@@ -5,10 +5,12 @@
 #
 # Usage: scripts/stack.sh build|run|stop|status|logs|psql [psql arguments]
 #   build   configure and build the Release binaries (build/release)
-#   run     install missing packages, build, start what is down, wait for
-#           /readyz, print the URL as the last line; safe to repeat
+#   run     install missing packages, build, start what is down (a dead
+#           scoreline-api master too, after stopping workers it left), wait
+#           for /readyz, print the URL as the last line; safe to repeat
 #   stop    stop nginx, scoreline-sse and scoreline-api (SIGTERM, drain) and PostgreSQL
-#   status  show each component up/down (exit 0 only when all are up)
+#   status  show each component up/down, a dead scoreline-api master as DEAD
+#           (exit 0 only when all are up)
 #   logs    follow .run/logs/*.log
 #   psql    open psql on the local database
 #
@@ -131,7 +133,7 @@ pid_alive() {
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
     if [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "${comm:0:15}"* ]]; then
         [[ -n "$path" ]] || return 1
-        [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$path"* ]] || return 1
+        [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *"$path"* ]] || return 1
     fi
     proc_alive "$pid"
 }
@@ -144,6 +146,58 @@ pg_running() {
 }
 
 api_running() { pid_alive "$API_PID" "$(basename "$API_BIN")" "$API_BIN"; }
+
+# scoreline-api's state: "up" (the master in api.pid runs), "dead" (api.pid
+# names a master that is gone: it crashed or was killed, since `stop` and a
+# failed start remove the file) or "stopped" (no api.pid).
+api_state() {
+    if api_running; then
+        echo up
+    elif [[ -s "$API_PID" ]]; then
+        echo dead
+    else
+        echo stopped
+    fi
+}
+
+# While no master runs: pids of this stack's scoreline-api processes, i.e.
+# workers that outlived their master (they get SIGTERM when it dies, but may
+# be busy draining, or stopped). Other stacks' processes are told apart by
+# the SCORELINE_LISTEN in their environment.
+api_leftover_pids() {
+    local dir pid comm
+    api_running && return 0
+    comm="$(basename "$API_BIN")"
+    for dir in /proc/[0-9]*; do
+        pid="${dir#/proc/}"
+        [[ "$(cat "$dir/comm" 2>/dev/null)" == "${comm:0:15}" ]] || continue
+        proc_alive "$pid" || continue
+        if tr '\0' '\n' 2>/dev/null <"$dir/environ" | grep -qxF "SCORELINE_LISTEN=unix:$API_SOCK"; then
+            printf '%s\n' "$pid"
+        fi
+    done
+}
+
+# Stops workers left by a dead master (SIGTERM: they finish what they hold;
+# SIGCONT in case one is stopped), SIGKILL after 15 s.
+stop_api_leftovers() {
+    local pids pid i
+    mapfile -t pids < <(api_leftover_pids)
+    [[ ${#pids[@]} -gt 0 ]] || return 0
+    info "stopping ${#pids[@]} scoreline-api process(es) left by the dead master (pids ${pids[*]}, SIGTERM)"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    kill -CONT "${pids[@]}" 2>/dev/null || true
+    for ((i = 0; i < 150; i++)); do
+        for pid in "${pids[@]}"; do
+            proc_alive "$pid" && break
+            pid=""
+        done
+        [[ -z "$pid" ]] && return 0
+        sleep 0.1
+    done
+    warn "scoreline-api processes ${pids[*]} still running after 15s; sending SIGKILL"
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+}
 nginx_running() { pid_alive "$NGINX_PID" nginx; }
 
 port_in_use() {
@@ -488,7 +542,7 @@ render_nginx_conf() {
     local tmp
     tmp="$(mktemp)"
     MODE=local RUN_DIR="$NGINX_RUN" LISTEN_HOST=127.0.0.1 \
-        HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" SERVER_NAME=localhost \
+        HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" SERVER_NAME="127.0.0.1 localhost" \
         TLS_CERT="$TLS_DIR/cert.pem" TLS_KEY="$TLS_DIR/key.pem" \
         API_UPSTREAM="unix:$API_SOCK" WWW_ROOT="$ROOT/nginx/www" \
         WORKER_PROCESSES="$NGINX_WORKERS" WORKER_CONNECTIONS="$NGINX_CONNECTIONS" \
@@ -519,6 +573,11 @@ start_api() {
     if api_running; then
         info "scoreline-api is already running (pid $(pid_of "$API_PID")); 'make stop' first to run a new build"
         return 0
+    fi
+    if [[ "$(api_state)" == "dead" ]]; then
+        warn "scoreline-api's master (pid $(pid_of "$API_PID") in $API_PID) died: it crashed or was killed" \
+            "(its log: $LOGS/api.log); starting it again"
+        stop_api_leftovers
     fi
     [[ -x "$API_BIN" ]] || die "$API_BIN is missing: run 'make build' (or set API_BIN)"
     as_service_user test -x "$API_BIN" ||
@@ -718,6 +777,7 @@ cmd_stop() {
         stop_pid scoreline-api "$API_PID" TERM 30
     else
         info "scoreline-api is not running"
+        stop_api_leftovers
     fi
     rm -f "$API_PID" "$API_SOCK"
 
@@ -746,13 +806,24 @@ cmd_status() {
     fi
     printf '%-14s %s\n' "postgres" "$line"
 
-    if api_running; then
-        line="up    pid $(pid_of "$API_PID")  unix:$API_SOCK"
-    else
-        line="down"
-        down=1
-    fi
+    case "$(api_state)" in
+        up) line="up    pid $(pid_of "$API_PID")  unix:$API_SOCK" ;;
+        dead)
+            line="down  DEAD: the master (pid $(pid_of "$API_PID") in $API_PID) crashed or was"
+            line+=" killed; 'make run' starts it again (log: $LOGS/api.log)"
+            down=1
+            ;;
+        *)
+            line="down  not started ('make run' starts it)"
+            down=1
+            ;;
+    esac
     printf '%-14s %s\n' "scoreline-api" "$line"
+    local leftovers
+    leftovers="$(api_leftover_pids | tr '\n' ' ')"
+    if [[ -n "$leftovers" ]]; then
+        printf '%-14s %s\n' "" "its workers still run without a master: pids ${leftovers% } ('make run' stops them)"
+    fi
 
     local i
     for ((i = 0; i < ${SSE_PROCESSES:-0}; i++)); do
@@ -808,7 +879,7 @@ main() {
         status) cmd_status ;;
         logs) cmd_logs ;;
         psql) cmd_psql "$@" ;;
-        -h | --help | help) sed -n '2,30p' "$0" ;;
+        -h | --help | help) sed -n '2,32p' "$0" ;;
         *) die "usage: $0 build|run|stop|status|logs|psql (try --help)" ;;
     esac
 }

@@ -115,8 +115,9 @@ TEST_F(StackTest, EachRequestGetsItsOwnId) {
 TEST_F(StackTest, PlainHttpRedirectsToHttps) {
     auto r = client_.get(stack_->http_url("/api/v1/version"));
     EXPECT_EQ(r.status, 301);
+    // The configured name (SERVER_NAME=localhost), never the client's Host.
     EXPECT_EQ(r.header("location"),
-              "https://127.0.0.1:" + std::to_string(stack_->https_port()) + "/api/v1/version");
+              "https://localhost:" + std::to_string(stack_->https_port()) + "/api/v1/version");
 }
 
 TEST_F(StackTest, StaticPageIsServed) {
