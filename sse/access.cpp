@@ -104,14 +104,12 @@ AccessDecision AccessGate::decide(const std::vector<std::int64_t>& events,
     for (auto id : events) {
         auto it = cache_.find(id);
         const EventAccess a = it == cache_.end() ? EventAccess::kMissing : it->second.access;
-        if (a == EventAccess::kMissing) {
-            return verdict(V::kNotFound, "no event " + std::to_string(id), "no_event");
-        }
-        if (a == EventAccess::kDraft) {
-            return verdict(V::kForbidden,
-                           "event " + std::to_string(id) +
-                               " is not public; open its stream with a stream ticket",
-                           "draft_event");
+        // A draft answers exactly as a missing event does (REST answers 404
+        // for both), so a stream never tells that a draft exists; only the
+        // log and /metrics keep them apart.
+        if (a == EventAccess::kMissing || a == EventAccess::kDraft) {
+            return verdict(V::kNotFound, "no event " + std::to_string(id),
+                           a == EventAccess::kDraft ? "draft_event" : "no_event");
         }
     }
     AccessDecision ok = verdict(V::kAllow, "", "");

@@ -1,8 +1,9 @@
 // scoreline-sse against a real PostgreSQL, on its unix socket: a committed
 // outbox row reaches a subscriber with its id, event and data; heartbeats and
 // retry; strict request parsing (400), routes (404/405), event visibility
-// (404 for no event, 403 for a draft), stream tickets (403 without, expired
-// or forged; 200 with a valid one); /healthz and /metrics; SIGTERM.
+// (404 for no event and, as REST answers, for a draft the client may not
+// see), stream tickets (403 expired or forged; 200 with a valid one); /healthz and /metrics;
+// SIGTERM.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -141,8 +142,18 @@ TEST_F(SseStreamTest, PrivateTopicsNeedAValidTicket) {
     const std::string path = "/api/v1/events/" + std::to_string(draft) + "/stream";
     const auto& keys = world_->keys();
 
+    // A draft without a ticket looks exactly like a missing event.
     SseClient none(sse_->client(path));
-    EXPECT_EQ(none.wait_status(), 403) << none.body();
+    EXPECT_EQ(none.wait_status(), 404) << none.body();
+    SseClient missing(sse_->client("/api/v1/events/987654321/stream"));
+    EXPECT_EQ(missing.wait_status(), 404);
+    ASSERT_TRUE(none.wait_finished(5s));
+    ASSERT_TRUE(missing.wait_finished(5s));
+    const auto draft_body = nlohmann::json::parse(none.body());
+    const auto missing_body = nlohmann::json::parse(missing.body());
+    EXPECT_EQ(draft_body["title"], missing_body["title"]);
+    EXPECT_EQ(draft_body["detail"], "no event " + std::to_string(draft));
+    EXPECT_EQ(missing_body["detail"], "no event 987654321");
     SseClient admin_none(sse_->client("/api/v1/admin/stream"));
     EXPECT_EQ(admin_none.wait_status(), 403);
 
@@ -151,7 +162,7 @@ TEST_F(SseStreamTest, PrivateTopicsNeedAValidTicket) {
     EXPECT_EQ(old.wait_status(), 403);
 
     // Forged: a valid ticket with its payload swapped for another topic's.
-    const std::string good_other = ssetest::make_ticket(keys, 1, {"event:1"}, 60s);
+    const std::string good_other = ssetest::make_ticket(keys, 1, {"event:999999"}, 60s);
     const std::string good = ssetest::make_ticket(keys, 1, {topic}, 60s);
     const auto p1 = good_other.find('.');
     const auto p2 = good.find('.');
@@ -161,7 +172,7 @@ TEST_F(SseStreamTest, PrivateTopicsNeedAValidTicket) {
     EXPECT_EQ(fake.wait_status(), 403);
     // A valid ticket for another topic does not open this one.
     SseClient wrong(sse_->client(path + "?ticket=" + good_other));
-    EXPECT_EQ(wrong.wait_status(), 403);
+    EXPECT_EQ(wrong.wait_status(), 404);
 
     SseClient ok(sse_->client(path + "?ticket=" + good));
     ASSERT_EQ(ok.wait_status(), 200) << ok.body();
