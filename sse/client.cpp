@@ -80,6 +80,13 @@ std::size_t Client::enqueue(FramePtr frame, Loop::Clock::time_point now) {
     return queued_bytes;
 }
 
+void Client::refill_replay(std::size_t page_bytes, Loop::Clock::time_point now) {
+    while (!replay_rest.empty() && queued_bytes < page_bytes) {
+        (void)enqueue(std::move(replay_rest.front()), now);
+        replay_rest.pop_front();
+    }
+}
+
 WriteProgress Client::write_queued(Loop::Clock::time_point now) {
     WriteProgress progress;
     constexpr std::size_t kMaxIov = 64;

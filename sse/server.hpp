@@ -72,6 +72,8 @@ class Server {
     void mark_dirty(Client& c);
     void flush_dirty();
     void flush(Client& c);
+    void feed_replay(Client& c);
+    void count_written(const WriteProgress& p);
     void arm_write(Client& c, bool on);
     void begin_drain(Client& c, CloseReason reason);
     void close(Client& c, CloseReason reason);

@@ -69,7 +69,7 @@ void Server::replay(Client& c, std::int64_t start) {
             case ReplayResult::Status::kReset: {
                 ++metrics_.resets;
                 const nlohmann::json data = {{"reason", r.reset_reason}, {"last_event_id", after}};
-                (void)cl->enqueue(make_message(start, "reset", data.dump(), 0), loop_.now());
+                cl->replay_rest.push_back(make_message(start, "reset", data.dump(), 0));
                 break;
             }
             case ReplayResult::Status::kRows:
@@ -77,17 +77,13 @@ void Server::replay(Client& c, std::int64_t start) {
                 metrics_.replayed_messages += r.rows.size();
                 for (const auto& row : r.rows) {
                     // created_epoch 0: replayed rows stay out of the latency histogram.
-                    (void)cl->enqueue(make_message(row.id, row.kind, row.payload, 0), loop_.now());
+                    cl->replay_rest.push_back(make_message(row.id, row.kind, row.payload, 0));
                 }
                 break;
         }
-        cl->replaying = false;
-        for (auto& f : cl->held) {
-            (void)cl->enqueue(std::move(f), loop_.now());
-        }
-        cl->held.clear();
-        cl->held_bytes = 0;
-        // A replay may be large; the backlog limit applies to live output only.
+        // flush() pages the replay out as the socket drains, then queues the
+        // live rows held meanwhile (feed_replay).
+        cl->replay_loaded = true;
         mark_dirty(*cl);
     });
 }

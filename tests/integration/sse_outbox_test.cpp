@@ -1,11 +1,14 @@
 // scoreline-sse's outbox reader against a real PostgreSQL: rows committed out
 // of id order go out in id order, never skipped nor repeated (also when the
 // higher id's transaction got its transaction id first); Last-Event-ID
-// replays exactly what was missed, an old one gets event: reset; the stream
-// survives a PostgreSQL restart and a scoreline-sse kill -9 without losing a row.
+// replays exactly what was missed, an old one gets event: reset; a replay of
+// thousands of rows (megabytes) reaches a client on one connection while live
+// rows keep coming; the stream survives a PostgreSQL restart and a
+// scoreline-sse kill -9 without losing a row.
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -274,6 +277,63 @@ TEST_F(SseOutboxTest, AClientCatchesUpAfterScorelineSseWasKilled) {
     const auto more = ssetest::ids_of(again->events());
     got.insert(got.end(), more.begin(), more.end());
     EXPECT_EQ(got, ids);
+}
+
+// Issue 12, reliability 1: a client 8,000 messages (about 3 MB) behind gets
+// every one of them on one connection, exactly once and in order, followed by
+// the live rows that writers commit meanwhile: the backlog limit (1 MiB) is
+// for live output, the replay is paged out as the socket drains.
+TEST_F(SseOutboxTest, AClientFarBehindCatchesUpOnOneConnectionWhileWritersWrite) {
+    constexpr int kBehind = 8000;
+    static constexpr db::Statement kBulk{
+        "sse_test_bulk",
+        "INSERT INTO outbox (topic, kind, payload) "
+        "SELECT $1, 'score.updated', jsonb_build_object('event_id', $2::bigint, 'n', g, "
+        "'pad', repeat('x', 300)) FROM generate_series(1, $3::int) AS g RETURNING id"};
+    static constexpr db::Statement kIds{
+        "sse_test_ids", "SELECT id FROM outbox WHERE topic = $1 AND id > $2 ORDER BY id"};
+    const std::int64_t last_seen = insert(*writer_, "seen");
+    const auto bulk = writer_->connection().exec(kBulk, topic_, event_, kBehind);
+    ASSERT_EQ(bulk.rows(), kBehind);
+    ASSERT_TRUE(delivered_past(*sse_, last_seen + kBehind));
+
+    std::atomic<bool> writing{true};
+    std::atomic<int> live{0};
+    std::thread writer([&] {
+        ssetest::Writer w(world_->db_url());
+        const auto until = std::chrono::steady_clock::now() + 60s;
+        while (writing && std::chrono::steady_clock::now() < until) {
+            (void)w.insert(
+                topic_, "score.updated",
+                nlohmann::json({{"event_id", event_}, {"pad", std::string(300, 'y')}}).dump());
+            ++live;
+            std::this_thread::sleep_for(2ms);
+        }
+    });
+    auto client = subscribe({"Last-Event-ID: " + std::to_string(last_seen)});
+    // Until it has the replay and some live rows, or its stream ended.
+    const bool caught_up =
+        harness::wait_until(
+            [&] { return client->event_count() >= kBehind + 50 || client->finished(); }, 60s) &&
+        !client->finished();
+    writing = false;
+    writer.join();
+    ASSERT_TRUE(caught_up) << client->event_count() << " of " << kBehind << " + live; finished "
+                           << client->finished() << "\n"
+                           << sse_->log().substr(0, 4000);
+    const auto all = writer_->connection().exec(kIds, topic_, last_seen);
+    std::vector<std::int64_t> expected;
+    for (int i = 0; i < all.rows(); ++i) {
+        expected.push_back(all.get<std::int64_t>(i, 0));
+    }
+    ASSERT_GT(live.load(), 50);
+    ASSERT_TRUE(client->wait_events(expected.size(), 20s));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_FALSE(client->finished()) << client->error();
+    EXPECT_EQ(ssetest::ids_of(client->events()), expected);
+    const auto metrics = sse_->ops_get("/metrics").second;
+    EXPECT_EQ(metrics.find("scoreline_sse_closed_total{reason=\"backlog\"} 1"), std::string::npos)
+        << metrics;
 }
 
 }  // namespace
