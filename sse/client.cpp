@@ -56,6 +56,8 @@ std::string_view to_string(CloseReason reason) noexcept {
             return "answered";
         case CloseReason::kShutdown:
             return "shutdown";
+        case CloseReason::kRefused:
+            return "refused";
     }
     return "unknown";
 }

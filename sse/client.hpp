@@ -37,6 +37,7 @@ enum class CloseReason {
     kPeerClosed,  // the client (nginx) went away
     kAnswered,    // an error answer was written
     kShutdown,    // SIGTERM
+    kRefused,     // admitted unverified, then refused once the database was back
 };
 [[nodiscard]] std::string_view to_string(CloseReason reason) noexcept;
 [[nodiscard]] bool is_drop(CloseReason reason) noexcept;
@@ -77,6 +78,10 @@ struct Client {
     std::vector<std::string> topics;
     std::optional<std::int64_t> last_event_id;  // what the client asked to resume from
     bool synced = false;                        // has a start position in the outbox
+    // Admitted while the database was away, for events whose status was
+    // never seen: no message goes out (live rows wait in `held`) until the
+    // server confirms them; refused, the stream closes.
+    std::vector<std::int64_t> unverified;
     std::int64_t last_id = 0;    // highest message id queued; lower or equal ones are skipped
     bool replaying = false;      // replay in flight or being paged out: live frames wait in `held`
     bool replay_loaded = false;  // the replay's rows arrived; they are paged from replay_rest

@@ -106,6 +106,13 @@ void Server::watch_listener(int fd) {
 }
 
 void Server::on_db_ready() {
+    // Confirmations first: queries run in order, so an unverified stream is
+    // settled before its replay (and the reader's rows) come back.
+    auto unverified = std::move(confirm_waiting_);
+    confirm_waiting_.clear();
+    for (auto id : unverified) {
+        confirm_access(id);
+    }
     reader_.on_ready();
     auto waiting = std::move(replay_waiting_);
     replay_waiting_.clear();
@@ -286,7 +293,7 @@ void Server::on_access(std::uint64_t id, const StreamRequest& request,
     using V = AccessDecision::Verdict;
     switch (decision.verdict) {
         case V::kAllow:
-            start_stream(*c, request, decision.user_id);
+            start_stream(*c, request, decision);
             return;
         case V::kForbidden:
             answer(*c, 403, decision.detail, decision.log_reason);
@@ -406,7 +413,7 @@ void Server::flush(Client& c) {
 }
 
 void Server::feed_replay(Client& c) {
-    if (!c.replay_loaded) {
+    if (!c.replay_loaded || !c.unverified.empty()) {
         return;
     }
     c.refill_replay(std::min(kReplayPageBytes, settings_.max_backlog_bytes / 2), loop_.now());
@@ -477,6 +484,15 @@ void Server::schedule_reap() {
 
 void Server::sweep() {
     sweep_timer_ = loop_.add_timer(std::chrono::milliseconds(100), [this] { sweep(); });
+    if (!confirm_waiting_.empty() && db_.ready()) {
+        // Streams admitted unverified whose confirmation failed on a live
+        // connection (or came in after on_db_ready) are confirmed from here.
+        auto unverified = std::move(confirm_waiting_);
+        confirm_waiting_.clear();
+        for (auto id : unverified) {
+            confirm_access(id);
+        }
+    }
     const auto now = loop_.now();
     std::vector<std::pair<Client*, CloseReason>> expired;
     registry_.for_each_open([&](Client& c) {

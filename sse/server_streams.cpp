@@ -16,10 +16,20 @@ FramePtr raw_frame(std::string bytes) {
 
 }  // namespace
 
-void Server::start_stream(Client& c, const StreamRequest& request,
-                          std::optional<std::int64_t> user_id) {
+void Server::start_stream(Client& c, const StreamRequest& request, const AccessDecision& decision) {
+    const std::optional<std::int64_t> user_id = decision.user_id;
     c.topics = request.topics;
     c.last_event_id = request.last_event_id;
+    c.unverified = decision.unverified;
+    if (!c.unverified.empty()) {
+        // Admitted without the database: nothing goes out until confirmed.
+        // A client without Last-Event-ID resumes from where this process
+        // was, as if the confirmation had come at once.
+        if (!c.last_event_id && reader_.cursor().positioned()) {
+            c.last_event_id = reader_.cursor().delivered();
+        }
+        confirm_waiting_.push_back(c.id);
+    }
     registry_.set_state(c, ClientState::kStreaming);
     registry_.subscribe(c);
     ++metrics_.streams_opened;
@@ -34,6 +44,9 @@ void Server::start_stream(Client& c, const StreamRequest& request,
     }
     if (user_id) {
         fields["user_id"] = *user_id;
+    }
+    if (!c.unverified.empty()) {
+        fields["unverified"] = c.unverified;
     }
     slog::info("stream_opened", fields);
     if (reader_.cursor().positioned()) {
@@ -88,6 +101,49 @@ void Server::replay(Client& c, std::int64_t start) {
     });
 }
 
+void Server::confirm_access(std::uint64_t id) {
+    Client* c = registry_.find(id);
+    if (!c || c->state != ClientState::kStreaming || c->unverified.empty()) {
+        return;
+    }
+    access_.confirm(c->unverified, [this, id](AccessDecision decision) {
+        Client* cl = registry_.find(id);
+        if (!cl || cl->state != ClientState::kStreaming) {
+            return;
+        }
+        using V = AccessDecision::Verdict;
+        if (decision.verdict == V::kUnavailable) {
+            confirm_waiting_.push_back(id);  // the database went away again
+            return;
+        }
+        if (decision.verdict != V::kAllow) {
+            // Not an event this client may follow: end the stream before any
+            // message; the reconnect gets the answer (404) every client gets.
+            ++metrics_.rejected[decision.log_reason];
+            slog::info("stream_refused", {{"status", 404},
+                                          {"reason", decision.log_reason},
+                                          {"after", "unverified"},
+                                          {"ip", cl->ip},
+                                          {"request_id", cl->request_id}});
+            cl->held.clear();
+            cl->held_bytes = 0;
+            cl->replay_rest.clear();
+            cl->replay_loaded = false;
+            begin_drain(*cl, CloseReason::kRefused);
+            return;
+        }
+        cl->unverified.clear();
+        if (!cl->replaying) {
+            for (auto& f : cl->held) {
+                (void)cl->enqueue(std::move(f), loop_.now());
+            }
+            cl->held.clear();
+            cl->held_bytes = 0;
+        }
+        mark_dirty(*cl);
+    });
+}
+
 void Server::publish(const std::vector<OutboxRow>& rows) {
     for (const auto& row : rows) {
         ++metrics_.outbox_rows;
@@ -103,7 +159,7 @@ void Server::deliver(Client& c, const FramePtr& frame) {
     if (!c.synced) {
         return;  // before its start position; a replay covers what it asked for
     }
-    if (c.replaying) {
+    if (c.replaying || !c.unverified.empty()) {
         c.held.push_back(frame);
         c.held_bytes += frame->bytes.size();
         if (c.held_bytes > settings_.max_backlog_bytes) {

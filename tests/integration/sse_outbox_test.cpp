@@ -4,7 +4,9 @@
 // replays exactly what was missed, an old one gets event: reset; a replay of
 // thousands of rows (megabytes) reaches a client on one connection while live
 // rows keep coming; the stream survives a PostgreSQL restart and a
-// scoreline-sse kill -9 without losing a row.
+// scoreline-sse kill -9 without losing a row, and opens (200) while
+// PostgreSQL is stopped, for events seen before and never seen, sending the
+// changes once it is back (a draft admitted so is closed then, never sent).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -334,6 +336,57 @@ TEST_F(SseOutboxTest, AClientFarBehindCatchesUpOnOneConnectionWhileWritersWrite)
     const auto metrics = sse_->ops_get("/metrics").second;
     EXPECT_EQ(metrics.find("scoreline_sse_closed_total{reason=\"backlog\"} 1"), std::string::npos)
         << metrics;
+}
+
+// Issue 12, reliability 2: with PostgreSQL stopped, a reconnecting stream is
+// admitted (200) from the last known status of its event, a stream of an
+// event this process never saw is admitted unverified, and each gets the
+// changes once PostgreSQL is back; an unverified draft gets nothing and its
+// stream closes, and the next request answers 404 as for any draft.
+TEST_F(SseOutboxTest, StreamsOpenWhilePostgresIsStoppedAndCatchUpWhenItIsBack) {
+    auto client = subscribe();
+    const std::int64_t first = insert(*writer_, "before");
+    ASSERT_TRUE(client->wait_events(1, 10s));
+    const std::string last = client->last_event_id();
+    const auto unseen = writer_->make_event();
+    const auto draft = writer_->make_event("draft");
+    client->stop();
+    writer_.reset();
+    world_->pg().stop();
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            return sse_->ops_get("/healthz").second.find("\"database\":\"down\"") !=
+                   std::string::npos;
+        },
+        10s));
+    std::this_thread::sleep_for(400ms);  // past SCORELINE_SSE_ACCESS_CACHE_MS (200)
+
+    auto again = subscribe({"Last-Event-ID: " + last});
+    SseClient fresh(sse_->client("/api/v1/events/" + std::to_string(unseen) + "/stream"));
+    SseClient hidden(sse_->client("/api/v1/events/" + std::to_string(draft) + "/stream"));
+    EXPECT_EQ(fresh.wait_status(), 200) << fresh.body();
+    EXPECT_EQ(hidden.wait_status(), 200) << hidden.body();
+
+    world_->pg().start();
+    writer_ = std::make_unique<ssetest::Writer>(world_->db_url());
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 3; ++i) {
+        ids.push_back(insert(*writer_, "after"));
+    }
+    const auto unseen_id =
+        writer_->insert("event:" + std::to_string(unseen), "score.updated", "{}");
+    const auto draft_id = writer_->insert("event:" + std::to_string(draft), "score.updated", "{}");
+    ASSERT_TRUE(again->wait_events(3, 20s)) << sse_->log();
+    ASSERT_TRUE(fresh.wait_events(1, 10s)) << sse_->log();
+    EXPECT_TRUE(hidden.wait_finished(10s));
+    ASSERT_TRUE(delivered_past(*sse_, draft_id));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(ssetest::ids_of(again->events()), ids);
+    EXPECT_GT(ids.front(), first);
+    EXPECT_EQ(ssetest::ids_of(fresh.events()), std::vector<std::int64_t>{unseen_id});
+    EXPECT_TRUE(hidden.events().empty());
+    SseClient refused(sse_->client("/api/v1/events/" + std::to_string(draft) + "/stream"));
+    EXPECT_EQ(refused.wait_status(), 404) << refused.body();
 }
 
 }  // namespace
