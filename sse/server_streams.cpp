@@ -1,6 +1,8 @@
 // The stream side of sse::Server: opening a stream, its start position in
 // the outbox, Last-Event-ID replays, fan-out of outbox rows to the streams
 // of their topic, heartbeats. Connection handling is in server.cpp.
+#include <sodium.h>
+
 #include <nlohmann/json.hpp>
 
 #include "log.hpp"
@@ -12,6 +14,17 @@ namespace {
 
 FramePtr raw_frame(std::string bytes) {
     return std::make_shared<const Frame>(Frame{0, std::move(bytes), 0});
+}
+
+// The reconnection delay of one stream: uniform in [retry, 2 × retry), so
+// streams cut at the same instant (an nginx reload, a process restart) come
+// back spread over a whole retry period instead of all at once.
+std::chrono::milliseconds jittered(std::chrono::milliseconds retry) {
+    if (retry.count() <= 0) {
+        return retry;
+    }
+    const auto spread = static_cast<std::uint32_t>(std::min<std::int64_t>(retry.count(), 1 << 30));
+    return retry + std::chrono::milliseconds(randombytes_uniform(spread));
 }
 
 }  // namespace
@@ -34,7 +47,7 @@ void Server::start_stream(Client& c, const StreamRequest& request, const AccessD
     registry_.subscribe(c);
     ++metrics_.streams_opened;
     (void)c.enqueue(raw_frame(stream_head()), loop_.now());
-    (void)c.enqueue(make_preamble(settings_.retry), loop_.now());
+    (void)c.enqueue(make_preamble(jittered(settings_.retry)), loop_.now());
     nlohmann::json fields = {{"topics", c.topics},
                              {"request_id", c.request_id},
                              {"ip", c.ip},
