@@ -383,7 +383,9 @@ void Server::flush(Client& c) {
         feed_replay(c);
         p = c.write_queued(loop_.now());
         count_written(p);
-        if (p.status != WriteProgress::Status::kDrained || !c.replay_loaded) {
+        // Another round only while a confirmed replay still has pages.
+        if (p.status != WriteProgress::Status::kDrained || !c.replay_loaded ||
+            !c.unverified.empty()) {
             break;
         }
     }
