@@ -15,7 +15,7 @@ std::int64_t unix_now() {
 }
 
 AccessDecision verdict(AccessDecision::Verdict v, std::string detail, std::string reason) {
-    return AccessDecision{v, std::move(detail), std::move(reason), std::nullopt};
+    return AccessDecision{v, std::move(detail), std::move(reason), std::nullopt, {}};
 }
 
 }  // namespace
@@ -40,7 +40,7 @@ void AccessGate::check(const StreamRequest& request, std::function<void(AccessDe
         }
         ticket = std::move(v.ticket);
     }
-    std::vector<std::int64_t> lookup;
+    std::vector<std::int64_t> events;
     for (const auto& topic : request.topics) {
         if (ticket && stream_ticket::covers(*ticket, topic)) {
             continue;
@@ -52,50 +52,86 @@ void AccessGate::check(const StreamRequest& request, std::function<void(AccessDe
             return;
         }
         if (auto id = event_topic_id(topic)) {
-            lookup.push_back(*id);
+            events.push_back(*id);
         }
     }
-    const std::optional<std::int64_t> user = ticket ? std::optional(ticket->user_id) : std::nullopt;
+    lookup(std::move(events), ticket ? std::optional(ticket->user_id) : std::nullopt, true,
+           std::move(done));
+}
+
+void AccessGate::confirm(const std::vector<std::int64_t>& events,
+                         std::function<void(AccessDecision)> done) {
+    lookup(events, std::nullopt, false, std::move(done));
+}
+
+void AccessGate::lookup(std::vector<std::int64_t> events, std::optional<std::int64_t> user_id,
+                        bool provisional, std::function<void(AccessDecision)> done) {
+    using V = AccessDecision::Verdict;
     const auto now = std::chrono::steady_clock::now();
-    std::vector<std::int64_t> missing;
-    for (auto id : lookup) {
+    std::vector<std::int64_t> stale;
+    for (auto id : events) {
         auto it = cache_.find(id);
         if (it == cache_.end() || it->second.expires <= now) {
-            missing.push_back(id);
+            stale.push_back(id);
         }
     }
-    if (missing.empty()) {
-        done(decide(lookup, user));
+    if (stale.empty()) {
+        done(decide(events, user_id));
         return;
     }
     std::string array = "{";
-    for (std::size_t i = 0; i < missing.size(); ++i) {
-        array += (i ? "," : "") + std::to_string(missing[i]);
+    for (std::size_t i = 0; i < stale.size(); ++i) {
+        array += (i ? "," : "") + std::to_string(stale[i]);
     }
     array += "}";
     db_.query(kEventStatusSql, {array},
-              [this, lookup, missing, user, done = std::move(done)](
-                  QueryOutcome outcome, db::Result r, const std::string&) {
-                  if (outcome != QueryOutcome::kOk) {
-                      done(verdict(V::kUnavailable,
-                                   "the stream service cannot check this event right now; retry",
-                                   "db_unavailable"));
+              [this, events = std::move(events), stale, user_id, provisional,
+               done = std::move(done)](QueryOutcome outcome, db::Result r, const std::string&) {
+                  if (outcome == QueryOutcome::kOk) {
+                      remember(stale, r);
+                      done(decide(events, user_id));
                       return;
                   }
-                  if (cache_.size() > kMaxCacheEntries) {
-                      cache_.clear();
+                  // The database is away: decide from the last known statuses.
+                  std::vector<std::int64_t> known;
+                  std::vector<std::int64_t> unknown;
+                  for (auto id : events) {
+                      (cache_.contains(id) ? known : unknown).push_back(id);
                   }
-                  const auto expires = std::chrono::steady_clock::now() + settings_.cache_ttl;
-                  for (auto id : missing) {
-                      cache_[id] = CacheEntry{EventAccess::kMissing, expires};
+                  AccessDecision d = decide(known, user_id);
+                  if (d.verdict == V::kAllow && !unknown.empty()) {
+                      // Unverified admission only when the connection is gone;
+                      // a failed statement on a live one is retried by the client.
+                      if (!provisional || outcome != QueryOutcome::kLost) {
+                          d = verdict(V::kUnavailable,
+                                      "the stream service cannot check this event right now; retry",
+                                      "db_unavailable");
+                      } else {
+                          d.unverified = std::move(unknown);
+                      }
                   }
-                  for (int i = 0; i < r.rows(); ++i) {
-                      const bool draft = r.text(i, 1) == "draft";
-                      cache_[r.get<std::int64_t>(i, 0)] =
-                          CacheEntry{draft ? EventAccess::kDraft : EventAccess::kPublic, expires};
-                  }
-                  done(decide(lookup, user));
+                  done(std::move(d));
               });
+}
+
+void AccessGate::remember(const std::vector<std::int64_t>& asked, const db::Result& r) {
+    const auto now = std::chrono::steady_clock::now();
+    if (cache_.size() > kMaxCacheEntries) {
+        // Forget the entries past their time first: they are only a fallback.
+        std::erase_if(cache_, [now](const auto& kv) { return kv.second.expires <= now; });
+        if (cache_.size() > kMaxCacheEntries) {
+            cache_.clear();
+        }
+    }
+    const auto expires = now + settings_.cache_ttl;
+    for (auto id : asked) {
+        cache_[id] = CacheEntry{EventAccess::kMissing, expires};
+    }
+    for (int i = 0; i < r.rows(); ++i) {
+        const bool draft = r.text(i, 1) == "draft";
+        cache_[r.get<std::int64_t>(i, 0)] =
+            CacheEntry{draft ? EventAccess::kDraft : EventAccess::kPublic, expires};
+    }
 }
 
 AccessDecision AccessGate::decide(const std::vector<std::int64_t>& events,
@@ -104,14 +140,12 @@ AccessDecision AccessGate::decide(const std::vector<std::int64_t>& events,
     for (auto id : events) {
         auto it = cache_.find(id);
         const EventAccess a = it == cache_.end() ? EventAccess::kMissing : it->second.access;
-        if (a == EventAccess::kMissing) {
-            return verdict(V::kNotFound, "no event " + std::to_string(id), "no_event");
-        }
-        if (a == EventAccess::kDraft) {
-            return verdict(V::kForbidden,
-                           "event " + std::to_string(id) +
-                               " is not public; open its stream with a stream ticket",
-                           "draft_event");
+        // A draft answers exactly as a missing event does (REST answers 404
+        // for both), so a stream never tells that a draft exists; only the
+        // log and /metrics keep them apart.
+        if (a == EventAccess::kMissing || a == EventAccess::kDraft) {
+            return verdict(V::kNotFound, "no event " + std::to_string(id),
+                           a == EventAccess::kDraft ? "draft_event" : "no_event");
         }
     }
     AccessDecision ok = verdict(V::kAllow, "", "");

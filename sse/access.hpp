@@ -5,7 +5,10 @@
 // of reconnects costs one query per event; a ticket that covers the topic
 // skips the lookup (scoreline-api checked membership when it issued it).
 // Tickets are verified here with the public keys only, without the database.
-// Loop thread only.
+// A status stays known past its cache time: while the database is away, an
+// event is admitted from the last status seen, and an event never seen is
+// admitted unverified (the stream waits, sends no message, until confirm()
+// says yes; on no it closes, and the reconnect gets the 404). Loop thread only.
 #pragma once
 
 #include <chrono>
@@ -35,6 +38,9 @@ struct AccessDecision {
     std::string detail;                   // for the client
     std::string log_reason;               // for the log: never the ticket itself
     std::optional<std::int64_t> user_id;  // from a valid ticket
+    // kAllow while the database is away: events whose status was never
+    // seen; the stream must not get their rows before confirm() allows them.
+    std::vector<std::int64_t> unverified;
 };
 
 class AccessGate {
@@ -44,6 +50,9 @@ class AccessGate {
     // Decides for `request`; `done` runs exactly once, at once when nothing
     // needs the database, else when the lookup ends (or fails: kUnavailable).
     void check(const StreamRequest& request, std::function<void(AccessDecision)> done);
+    // Looks up the status of `events` admitted unverified; `done` runs once
+    // with kAllow, kNotFound, or kUnavailable while the database is away.
+    void confirm(const std::vector<std::int64_t>& events, std::function<void(AccessDecision)> done);
 
     static const char* const kEventStatusSql;
 
@@ -51,8 +60,15 @@ class AccessGate {
     enum class EventAccess { kPublic, kDraft, kMissing };
     struct CacheEntry {
         EventAccess access;
-        std::chrono::steady_clock::time_point expires;
+        std::chrono::steady_clock::time_point expires;  // fresh until; last known after
     };
+    // Decides for `events` from the cache, querying the ones not fresh in it.
+    // When the query fails, stale entries decide, and events never seen are
+    // admitted unverified if `provisional` and the connection is down, else
+    // the answer is kUnavailable.
+    void lookup(std::vector<std::int64_t> events, std::optional<std::int64_t> user_id,
+                bool provisional, std::function<void(AccessDecision)> done);
+    void remember(const std::vector<std::int64_t>& asked, const db::Result& r);
     [[nodiscard]] AccessDecision decide(const std::vector<std::int64_t>& events,
                                         std::optional<std::int64_t> user_id) const;
 

@@ -56,6 +56,8 @@ std::string_view to_string(CloseReason reason) noexcept {
             return "answered";
         case CloseReason::kShutdown:
             return "shutdown";
+        case CloseReason::kRefused:
+            return "refused";
     }
     return "unknown";
 }
@@ -78,6 +80,13 @@ std::size_t Client::enqueue(FramePtr frame, Loop::Clock::time_point now) {
     queued_bytes += frame->bytes.size();
     queue.push_back(std::move(frame));
     return queued_bytes;
+}
+
+void Client::refill_replay(std::size_t page_bytes, Loop::Clock::time_point now) {
+    while (!replay_rest.empty() && queued_bytes < page_bytes) {
+        (void)enqueue(std::move(replay_rest.front()), now);
+        replay_rest.pop_front();
+    }
 }
 
 WriteProgress Client::write_queued(Loop::Clock::time_point now) {

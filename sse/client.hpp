@@ -37,6 +37,7 @@ enum class CloseReason {
     kPeerClosed,  // the client (nginx) went away
     kAnswered,    // an error answer was written
     kShutdown,    // SIGTERM
+    kRefused,     // admitted unverified, then refused once the database was back
 };
 [[nodiscard]] std::string_view to_string(CloseReason reason) noexcept;
 [[nodiscard]] bool is_drop(CloseReason reason) noexcept;
@@ -77,10 +78,19 @@ struct Client {
     std::vector<std::string> topics;
     std::optional<std::int64_t> last_event_id;  // what the client asked to resume from
     bool synced = false;                        // has a start position in the outbox
-    std::int64_t last_id = 0;  // highest message id queued; lower or equal ones are skipped
-    bool replaying = false;    // replay in flight: live frames wait in `held`
+    // Admitted while the database was away, for events whose status was
+    // never seen: no message goes out (live rows wait in `held`) until the
+    // server confirms them; refused, the stream closes.
+    std::vector<std::int64_t> unverified;
+    std::int64_t last_id = 0;    // highest message id queued; lower or equal ones are skipped
+    bool replaying = false;      // replay in flight or being paged out: live frames wait in `held`
+    bool replay_loaded = false;  // the replay's rows arrived; they are paged from replay_rest
     std::vector<FramePtr> held;
     std::size_t held_bytes = 0;
+    // Replayed messages not queued yet. They enter the queue a page at a
+    // time as the socket drains, so a replay of any size never counts as
+    // backlog: that limit is for live output a client does not take.
+    std::deque<FramePtr> replay_rest;
 
     // Output.
     std::deque<FramePtr> queue;
@@ -94,6 +104,9 @@ struct Client {
     // are skipped); returns the new queued size. The stall clock starts when
     // the queue goes from empty to non-empty.
     std::size_t enqueue(FramePtr frame, Loop::Clock::time_point now);
+    // Moves replayed messages from replay_rest to the queue until the queue
+    // holds at least `page_bytes` or replay_rest is empty.
+    void refill_replay(std::size_t page_bytes, Loop::Clock::time_point now);
     // Writes as much of the queue as the socket takes (sendmsg, MSG_NOSIGNAL,
     // up to 64 frames per call).
     [[nodiscard]] WriteProgress write_queued(Loop::Clock::time_point now);

@@ -19,6 +19,10 @@ constexpr int kListenBacklog = 4096;
 constexpr std::chrono::milliseconds kLingerAfterAnswer{1000};
 constexpr std::chrono::milliseconds kAcceptPause{100};
 constexpr std::uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
+// How much of a replay waits in a client's queue at a time, and how many
+// such pages one flush writes before yielding to the other clients.
+constexpr std::size_t kReplayPageBytes = 64 * 1024;
+constexpr int kReplayPagesPerFlush = 16;
 
 double epoch_now() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
@@ -102,6 +106,13 @@ void Server::watch_listener(int fd) {
 }
 
 void Server::on_db_ready() {
+    // Confirmations first: queries run in order, so an unverified stream is
+    // settled before its replay (and the reader's rows) come back.
+    auto unverified = std::move(confirm_waiting_);
+    confirm_waiting_.clear();
+    for (auto id : unverified) {
+        confirm_access(id);
+    }
     reader_.on_ready();
     auto waiting = std::move(replay_waiting_);
     replay_waiting_.clear();
@@ -282,7 +293,7 @@ void Server::on_access(std::uint64_t id, const StreamRequest& request,
     using V = AccessDecision::Verdict;
     switch (decision.verdict) {
         case V::kAllow:
-            start_stream(*c, request, decision.user_id);
+            start_stream(*c, request, decision);
             return;
         case V::kForbidden:
             answer(*c, 403, decision.detail, decision.log_reason);
@@ -342,11 +353,7 @@ void Server::arm_write(Client& c, bool on) {
     loop_.modify(c.fd, on ? (kReadEvents | EPOLLOUT) : kReadEvents);
 }
 
-void Server::flush(Client& c) {
-    if (c.fd < 0 || c.write_shut) {
-        return;
-    }
-    WriteProgress p = c.write_queued(loop_.now());
+void Server::count_written(const WriteProgress& p) {
     metrics_.bytes_sent += p.bytes;
     metrics_.messages_sent += p.messages;
     if (!p.created_epochs.empty()) {
@@ -355,6 +362,31 @@ void Server::flush(Client& c) {
             if (created > 0) {
                 metrics_.delivery_latency.observe(std::max(0.0, now - created));
             }
+        }
+    }
+}
+
+void Server::flush(Client& c) {
+    if (c.fd < 0 || c.write_shut) {
+        return;
+    }
+    WriteProgress p;
+    // A replay goes out a page per round while the socket takes it; a socket
+    // that takes everything gets the rest on a later loop iteration, so one
+    // client never holds the loop.
+    for (int round = 0;; ++round) {
+        if (round == kReplayPagesPerFlush) {
+            arm_write(c, false);
+            mark_dirty(c);
+            return;
+        }
+        feed_replay(c);
+        p = c.write_queued(loop_.now());
+        count_written(p);
+        // Another round only while a confirmed replay still has pages.
+        if (p.status != WriteProgress::Status::kDrained || !c.replay_loaded ||
+            !c.unverified.empty()) {
+            break;
         }
     }
     switch (p.status) {
@@ -370,7 +402,7 @@ void Server::flush(Client& c) {
             return;
         case WriteProgress::Status::kDrained:
             arm_write(c, false);
-            if (c.state == ClientState::kDraining) {
+            if (c.state == ClientState::kDraining && c.replay_rest.empty()) {
                 // Lingering close: our side ends here; the peer's EOF (or the
                 // linger deadline) closes the socket, so no unread input can
                 // turn the close into a reset that eats the answer.
@@ -380,6 +412,24 @@ void Server::flush(Client& c) {
             }
             return;
     }
+}
+
+void Server::feed_replay(Client& c) {
+    if (!c.replay_loaded || !c.unverified.empty()) {
+        return;
+    }
+    c.refill_replay(std::min(kReplayPageBytes, settings_.max_backlog_bytes / 2), loop_.now());
+    if (!c.replay_rest.empty()) {
+        return;
+    }
+    // The whole replay is queued: the live rows that waited follow it.
+    c.replay_loaded = false;
+    c.replaying = false;
+    for (auto& f : c.held) {
+        (void)c.enqueue(std::move(f), loop_.now());
+    }
+    c.held.clear();
+    c.held_bytes = 0;
 }
 
 void Server::begin_drain(Client& c, CloseReason reason) {
@@ -415,6 +465,7 @@ void Server::close(Client& c, CloseReason reason) {
         c.fd = -1;
     }
     c.queue.clear();
+    c.replay_rest.clear();
     c.held.clear();
     c.queued_bytes = 0;
     registry_.set_state(c, ClientState::kClosed);
@@ -435,6 +486,15 @@ void Server::schedule_reap() {
 
 void Server::sweep() {
     sweep_timer_ = loop_.add_timer(std::chrono::milliseconds(100), [this] { sweep(); });
+    if (!confirm_waiting_.empty() && db_.ready()) {
+        // Streams admitted unverified whose confirmation failed on a live
+        // connection (or came in after on_db_ready) are confirmed from here.
+        auto unverified = std::move(confirm_waiting_);
+        confirm_waiting_.clear();
+        for (auto id : unverified) {
+            confirm_access(id);
+        }
+    }
     const auto now = loop_.now();
     std::vector<std::pair<Client*, CloseReason>> expired;
     registry_.for_each_open([&](Client& c) {

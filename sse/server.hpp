@@ -64,7 +64,8 @@ class Server {
     void on_access(std::uint64_t id, const StreamRequest& request, const AccessDecision& decision);
     void answer(Client& c, int status, const std::string& detail, const std::string& reason,
                 const HeaderList& headers = {});
-    void start_stream(Client& c, const StreamRequest& request, std::optional<std::int64_t> user_id);
+    void start_stream(Client& c, const StreamRequest& request, const AccessDecision& decision);
+    void confirm_access(std::uint64_t id);
     void sync(Client& c);
     void replay(Client& c, std::int64_t start);
     void publish(const std::vector<OutboxRow>& rows);
@@ -72,6 +73,8 @@ class Server {
     void mark_dirty(Client& c);
     void flush_dirty();
     void flush(Client& c);
+    void feed_replay(Client& c);
+    void count_written(const WriteProgress& p);
     void arm_write(Client& c, bool on);
     void begin_drain(Client& c, CloseReason reason);
     void close(Client& c, CloseReason reason);
@@ -97,6 +100,8 @@ class Server {
     bool reap_scheduled_ = false;
     // Clients whose replay could not run (database away), with their start id.
     std::vector<std::pair<std::uint64_t, std::int64_t>> replay_waiting_;
+    // Streams admitted unverified (database away), to confirm when it is back.
+    std::vector<std::uint64_t> confirm_waiting_;
     Loop::TimerId heartbeat_timer_ = 0;
     Loop::TimerId sweep_timer_ = 0;
     Loop::TimerId accept_pause_timer_ = 0;

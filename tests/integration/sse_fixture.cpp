@@ -108,7 +108,11 @@ void SseProcess::start() {
             if (!process_->running()) {
                 return true;
             }
-            return std::filesystem::exists(socket_) && ops_get("/healthz").first == 200;
+            // Up means connected too: a stream opened before the process has
+            // its database connection is admitted unverified and waits.
+            const auto [status, body] = ops_get("/healthz");
+            return std::filesystem::exists(socket_) && status == 200 &&
+                   body.find("\"database\":\"up\"") != std::string::npos;
         },
         std::chrono::seconds(15));
     if (!up || !process_->running()) {

@@ -54,7 +54,7 @@ class SseProcess {
   public:
     SseProcess(std::string dir, std::string name, harness::Env env);
     ~SseProcess();
-    void start();  // waits for the socket and /healthz
+    void start();  // waits for the socket and /healthz with the database up
     void kill(int sig);
     // SIGTERM and wait; returns the wait status.
     std::optional<int> terminate(std::chrono::milliseconds timeout = std::chrono::seconds(15));

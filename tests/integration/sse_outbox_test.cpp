@@ -1,11 +1,16 @@
 // scoreline-sse's outbox reader against a real PostgreSQL: rows committed out
 // of id order go out in id order, never skipped nor repeated (also when the
 // higher id's transaction got its transaction id first); Last-Event-ID
-// replays exactly what was missed, an old one gets event: reset; the stream
-// survives a PostgreSQL restart and a scoreline-sse kill -9 without losing a row.
+// replays exactly what was missed, an old one gets event: reset; a replay of
+// thousands of rows (megabytes) reaches a client on one connection while live
+// rows keep coming; the stream survives a PostgreSQL restart and a
+// scoreline-sse kill -9 without losing a row, and opens (200) while
+// PostgreSQL is stopped, for events seen before and never seen, sending the
+// changes once it is back (a draft admitted so is closed then, never sent).
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -274,6 +279,114 @@ TEST_F(SseOutboxTest, AClientCatchesUpAfterScorelineSseWasKilled) {
     const auto more = ssetest::ids_of(again->events());
     got.insert(got.end(), more.begin(), more.end());
     EXPECT_EQ(got, ids);
+}
+
+// Issue 12, reliability 1: a client 8,000 messages (about 3 MB) behind gets
+// every one of them on one connection, exactly once and in order, followed by
+// the live rows that writers commit meanwhile: the backlog limit (1 MiB) is
+// for live output, the replay is paged out as the socket drains.
+TEST_F(SseOutboxTest, AClientFarBehindCatchesUpOnOneConnectionWhileWritersWrite) {
+    constexpr int kBehind = 8000;
+    static constexpr db::Statement kBulk{
+        "sse_test_bulk",
+        "INSERT INTO outbox (topic, kind, payload) "
+        "SELECT $1, 'score.updated', jsonb_build_object('event_id', $2::bigint, 'n', g, "
+        "'pad', repeat('x', 300)) FROM generate_series(1, $3::int) AS g RETURNING id"};
+    static constexpr db::Statement kIds{
+        "sse_test_ids", "SELECT id FROM outbox WHERE topic = $1 AND id > $2 ORDER BY id"};
+    const std::int64_t last_seen = insert(*writer_, "seen");
+    const auto bulk = writer_->connection().exec(kBulk, topic_, event_, kBehind);
+    ASSERT_EQ(bulk.rows(), kBehind);
+    ASSERT_TRUE(delivered_past(*sse_, last_seen + kBehind));
+
+    std::atomic<bool> writing{true};
+    std::atomic<int> live{0};
+    std::thread writer([&] {
+        ssetest::Writer w(world_->db_url());
+        const auto until = std::chrono::steady_clock::now() + 60s;
+        while (writing && std::chrono::steady_clock::now() < until) {
+            (void)w.insert(
+                topic_, "score.updated",
+                nlohmann::json({{"event_id", event_}, {"pad", std::string(300, 'y')}}).dump());
+            ++live;
+            std::this_thread::sleep_for(2ms);
+        }
+    });
+    auto client = subscribe({"Last-Event-ID: " + std::to_string(last_seen)});
+    // Until it has the replay and some live rows, or its stream ended.
+    const bool caught_up =
+        harness::wait_until(
+            [&] { return client->event_count() >= kBehind + 50 || client->finished(); }, 60s) &&
+        !client->finished();
+    writing = false;
+    writer.join();
+    ASSERT_TRUE(caught_up) << client->event_count() << " of " << kBehind << " + live; finished "
+                           << client->finished() << "\n"
+                           << sse_->log().substr(0, 4000);
+    const auto all = writer_->connection().exec(kIds, topic_, last_seen);
+    std::vector<std::int64_t> expected;
+    for (int i = 0; i < all.rows(); ++i) {
+        expected.push_back(all.get<std::int64_t>(i, 0));
+    }
+    ASSERT_GT(live.load(), 50);
+    ASSERT_TRUE(client->wait_events(expected.size(), 20s));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_FALSE(client->finished()) << client->error();
+    EXPECT_EQ(ssetest::ids_of(client->events()), expected);
+    const auto metrics = sse_->ops_get("/metrics").second;
+    EXPECT_EQ(metrics.find("scoreline_sse_closed_total{reason=\"backlog\"} 1"), std::string::npos)
+        << metrics;
+}
+
+// Issue 12, reliability 2: with PostgreSQL stopped, a reconnecting stream is
+// admitted (200) from the last known status of its event, a stream of an
+// event this process never saw is admitted unverified, and each gets the
+// changes once PostgreSQL is back; an unverified draft gets nothing and its
+// stream closes, and the next request answers 404 as for any draft.
+TEST_F(SseOutboxTest, StreamsOpenWhilePostgresIsStoppedAndCatchUpWhenItIsBack) {
+    auto client = subscribe();
+    const std::int64_t first = insert(*writer_, "before");
+    ASSERT_TRUE(client->wait_events(1, 10s));
+    const std::string last = client->last_event_id();
+    const auto unseen = writer_->make_event();
+    const auto draft = writer_->make_event("draft");
+    client->stop();
+    writer_.reset();
+    world_->pg().stop();
+    ASSERT_TRUE(harness::wait_until(
+        [&] {
+            return sse_->ops_get("/healthz").second.find("\"database\":\"down\"") !=
+                   std::string::npos;
+        },
+        10s));
+    std::this_thread::sleep_for(400ms);  // past SCORELINE_SSE_ACCESS_CACHE_MS (200)
+
+    auto again = subscribe({"Last-Event-ID: " + last});
+    SseClient fresh(sse_->client("/api/v1/events/" + std::to_string(unseen) + "/stream"));
+    SseClient hidden(sse_->client("/api/v1/events/" + std::to_string(draft) + "/stream"));
+    EXPECT_EQ(fresh.wait_status(), 200) << fresh.body();
+    EXPECT_EQ(hidden.wait_status(), 200) << hidden.body();
+
+    world_->pg().start();
+    writer_ = std::make_unique<ssetest::Writer>(world_->db_url());
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 3; ++i) {
+        ids.push_back(insert(*writer_, "after"));
+    }
+    const auto unseen_id =
+        writer_->insert("event:" + std::to_string(unseen), "score.updated", "{}");
+    const auto draft_id = writer_->insert("event:" + std::to_string(draft), "score.updated", "{}");
+    ASSERT_TRUE(again->wait_events(3, 20s)) << sse_->log();
+    ASSERT_TRUE(fresh.wait_events(1, 10s)) << sse_->log();
+    EXPECT_TRUE(hidden.wait_finished(10s));
+    ASSERT_TRUE(delivered_past(*sse_, draft_id));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(ssetest::ids_of(again->events()), ids);
+    EXPECT_GT(ids.front(), first);
+    EXPECT_EQ(ssetest::ids_of(fresh.events()), std::vector<std::int64_t>{unseen_id});
+    EXPECT_TRUE(hidden.events().empty());
+    SseClient refused(sse_->client("/api/v1/events/" + std::to_string(draft) + "/stream"));
+    EXPECT_EQ(refused.wait_status(), 404) << refused.body();
 }
 
 }  // namespace

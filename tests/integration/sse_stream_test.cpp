@@ -1,7 +1,8 @@
 // scoreline-sse against a real PostgreSQL, on its unix socket: a committed
 // outbox row reaches a subscriber with its id, event and data; heartbeats and
-// retry; strict request parsing (400), routes (404/405), event visibility
-// (404 for no event, 403 for a draft), stream tickets (403 without, expired
+// retry (spread over [R, 2R) across 2,000 streams); strict request parsing
+// (400), routes (404/405), event visibility (404 for no event and, as REST
+// answers, for a draft the client may not see), stream tickets (403 expired
 // or forged; 200 with a valid one); /healthz and /metrics; SIGTERM.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -44,7 +45,9 @@ TEST_F(SseStreamTest, CommittedRowReachesSubscriberWithIdEventAndData) {
     EXPECT_EQ(client.header("content-type"), "text/event-stream; charset=utf-8");
     EXPECT_EQ(client.header("cache-control"), "no-store");
     ASSERT_TRUE(harness::wait_until([&] { return !client.retry().empty(); }, 5s));
-    EXPECT_EQ(client.retry(), "500");
+    // SCORELINE_SSE_RETRY_MS is 500: each stream gets a value in [500, 1000).
+    EXPECT_GE(std::stoi(client.retry()), 500);
+    EXPECT_LT(std::stoi(client.retry()), 1000);
     // A row of another topic is not delivered to this stream.
     (void)w.insert("event:999999", "score.updated", R"({"event_id":999999})");
     const auto id = w.insert(topic, "score.updated",
@@ -141,8 +144,18 @@ TEST_F(SseStreamTest, PrivateTopicsNeedAValidTicket) {
     const std::string path = "/api/v1/events/" + std::to_string(draft) + "/stream";
     const auto& keys = world_->keys();
 
+    // A draft without a ticket looks exactly like a missing event.
     SseClient none(sse_->client(path));
-    EXPECT_EQ(none.wait_status(), 403) << none.body();
+    EXPECT_EQ(none.wait_status(), 404) << none.body();
+    SseClient missing(sse_->client("/api/v1/events/987654321/stream"));
+    EXPECT_EQ(missing.wait_status(), 404);
+    ASSERT_TRUE(none.wait_finished(5s));
+    ASSERT_TRUE(missing.wait_finished(5s));
+    const auto draft_body = nlohmann::json::parse(none.body());
+    const auto missing_body = nlohmann::json::parse(missing.body());
+    EXPECT_EQ(draft_body["title"], missing_body["title"]);
+    EXPECT_EQ(draft_body["detail"], "no event " + std::to_string(draft));
+    EXPECT_EQ(missing_body["detail"], "no event 987654321");
     SseClient admin_none(sse_->client("/api/v1/admin/stream"));
     EXPECT_EQ(admin_none.wait_status(), 403);
 
@@ -151,7 +164,7 @@ TEST_F(SseStreamTest, PrivateTopicsNeedAValidTicket) {
     EXPECT_EQ(old.wait_status(), 403);
 
     // Forged: a valid ticket with its payload swapped for another topic's.
-    const std::string good_other = ssetest::make_ticket(keys, 1, {"event:1"}, 60s);
+    const std::string good_other = ssetest::make_ticket(keys, 1, {"event:999999"}, 60s);
     const std::string good = ssetest::make_ticket(keys, 1, {topic}, 60s);
     const auto p1 = good_other.find('.');
     const auto p2 = good.find('.');
@@ -161,7 +174,7 @@ TEST_F(SseStreamTest, PrivateTopicsNeedAValidTicket) {
     EXPECT_EQ(fake.wait_status(), 403);
     // A valid ticket for another topic does not open this one.
     SseClient wrong(sse_->client(path + "?ticket=" + good_other));
-    EXPECT_EQ(wrong.wait_status(), 403);
+    EXPECT_EQ(wrong.wait_status(), 404);
 
     SseClient ok(sse_->client(path + "?ticket=" + good));
     ASSERT_EQ(ok.wait_status(), 200) << ok.body();
@@ -272,6 +285,67 @@ TEST_F(SseStreamTest, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
         5s))
         << stall->ops_get("/metrics").second;
     ::close(fd);
+}
+
+// Issue 12, reliability 5: an nginx reload cuts every stream at once; each
+// stream's retry: is drawn from [R, 2R), so 2,000 EventSources cut together
+// come back spread over R: every tenth of the window gets about a tenth.
+TEST_F(SseStreamTest, TwoThousandStreamsAreToldToReconnectSpreadOverTheRetryWindow) {
+    constexpr int kStreams = 2000;
+    constexpr int kRetryMs = 3000;
+    auto many = world_->start_sse("sse-many", {{"SCORELINE_SSE_RETRY_MS", "3000"},
+                                               {"SCORELINE_SSE_MAX_CONNECTIONS_PER_IP", "5000"}});
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    const std::string req =
+        "GET /api/v1/events/" + std::to_string(event) + "/stream HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::vector<int> fds;
+    for (int i = 0; i < kStreams; ++i) {
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ASSERT_GE(fd, 0) << std::strerror(errno);
+        fds.push_back(fd);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, many->socket().c_str(), sizeof addr.sun_path - 1);
+        ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL),
+                  static_cast<ssize_t>(req.size()));
+    }
+    std::vector<int> retries;
+    for (int fd : fds) {
+        timeval tv{5, 0};
+        (void)::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        std::string got;
+        char buf[1024];
+        std::size_t at = std::string::npos;
+        // Until the retry line is complete (the head and preamble come in one write).
+        for (int reads = 0; reads < 16; ++reads) {
+            at = got.find("\nretry: ");
+            if (at != std::string::npos && got.find('\n', at + 1) != std::string::npos) {
+                break;
+            }
+            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                break;
+            }
+            got.append(buf, static_cast<std::size_t>(n));
+        }
+        ASSERT_TRUE(got.starts_with("HTTP/1.1 200")) << got;
+        ASSERT_NE(at, std::string::npos) << got;
+        retries.push_back(std::stoi(got.substr(at + 8)));
+        ::close(fd);
+    }
+    std::vector<int> tenths(10, 0);
+    for (int r : retries) {
+        ASSERT_GE(r, kRetryMs);
+        ASSERT_LT(r, 2 * kRetryMs);
+        ++tenths[static_cast<std::size_t>((r - kRetryMs) * 10 / kRetryMs)];
+    }
+    // 200 expected per tenth; 120..280 is more than six standard deviations.
+    for (int n : tenths) {
+        EXPECT_GT(n, 120) << ::testing::PrintToString(tenths);
+        EXPECT_LT(n, 280) << ::testing::PrintToString(tenths);
+    }
 }
 
 // Runs last in this binary (gtest keeps declaration order): it stops the process.
