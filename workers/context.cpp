@@ -6,7 +6,7 @@
 namespace api {
 
 db::Connection& Database::get() {
-    if (conn_ && !broken_ && conn_->ok()) {
+    if (conn_ && !broken_ && conn_->alive()) {
         return *conn_;
     }
     broken_ = false;

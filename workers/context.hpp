@@ -13,7 +13,8 @@
 namespace api {
 
 // The worker's one database connection. get() (re)connects when there is no
-// usable connection and throws db::ConnectionLost when the server is away.
+// usable connection (one that died while idle included: db::Connection::alive)
+// and throws db::ConnectionLost when the server is away.
 class Database {
   public:
     explicit Database(db::ConnectionOptions options) : options_(std::move(options)) {}

@@ -85,7 +85,15 @@ class Connection {
 
     // True when the socket is still up as far as libpq knows.
     [[nodiscard]] bool ok() const noexcept;
-    // Drops and re-opens the connection; forgets prepared statements.
+    // Like ok(), but between transactions it also reads what the server sent
+    // while we were idle (zero-timeout poll, then PQconsumeInput), so the EOF
+    // and FATAL of a server restart are seen now, before a statement is sent,
+    // not by the statement. Sends nothing. Inside a transaction it is ok():
+    // the transaction's own next statement reports a lost server.
+    [[nodiscard]] bool alive() noexcept;
+    // Drops and re-opens the connection; forgets prepared statements. Throws
+    // ConnectionLost while a Tx is open on it: a transaction never goes on, half
+    // done, in a new session.
     void reconnect();
     // The server's view: pid of the backend, for logs.
     [[nodiscard]] int backend_pid() const noexcept;
@@ -98,15 +106,21 @@ class Connection {
     Result check(PGresult* res);
     [[noreturn]] void throw_error(PGresult* res);
 
+    friend class Tx;
+
     ConnectionOptions options_;
     PGconn* conn_ = nullptr;
     std::unordered_set<std::string> prepared_;
+    bool in_tx_ = false;  // a Tx is open on this connection
 };
 
 enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 
 // RAII transaction: BEGIN in the constructor, ROLLBACK in the destructor
 // unless commit() ran. Not reentrant: one Tx at a time per Connection.
+// When BEGIN finds the connection lost, the constructor reconnects and sends
+// BEGIN once more: nothing of the transaction reached the server yet, so the
+// second try cannot repeat any effect.
 class Tx {
   public:
     explicit Tx(Connection& conn, Isolation isolation = Isolation::kReadCommitted);
