@@ -168,6 +168,10 @@ void Connection::throw_error(PGresult* res) {
             throw ForeignKeyViolation(message, sqlstate, std::move(details));
         case ErrorClass::kTimeout:
             throw Timeout(message, sqlstate, std::move(details));
+        case ErrorClass::kDiskFull:
+            throw DiskFull(message, sqlstate);
+        case ErrorClass::kResources:
+            throw InsufficientResources(message, sqlstate);
         case ErrorClass::kOther:
             break;
     }

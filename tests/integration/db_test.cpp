@@ -1,7 +1,7 @@
 // The libpq wrapper against a real PostgreSQL: parameters, NULLs, rollback by
 // RAII, error classes by SQLSTATE, statement timeout, retry of serialization
 // failures, reconnect after the server restarted, a connection that died while
-// idle seen before a statement is sent.
+// idle seen before a statement is sent, and class 53 (insufficient resources).
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -169,6 +169,29 @@ TEST_F(DbTest, ReconnectInsideATransactionIsRefused) {
     auto conn = connect();
     db::Tx tx(conn);
     EXPECT_THROW(conn.reconnect(), db::ConnectionLost);
+}
+
+TEST_F(DbTest, InsufficientResourcesAreClassified) {
+    auto conn = connect();
+    try {
+        (void)conn.exec_script(
+            "DO $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; "
+            "END $$");
+        ADD_FAILURE() << "no error";
+    } catch (const db::DiskFull& e) {
+        EXPECT_EQ(e.sqlstate(), "53100");
+    }
+    try {
+        (void)conn.exec_script(
+            "DO $$ BEGIN RAISE EXCEPTION 'out of memory' USING ERRCODE = 'out_of_memory'; END $$");
+        ADD_FAILURE() << "no error";
+    } catch (const db::DiskFull&) {
+        ADD_FAILURE() << "53200 is not disk full";
+    } catch (const db::InsufficientResources& e) {
+        EXPECT_EQ(e.sqlstate(), "53200");
+    }
+    // The connection stays usable after either.
+    EXPECT_EQ(conn.exec(kEcho, "ok", 1, true).get<std::string>(0, 0), "ok");
 }
 
 TEST_F(DbTest, ConnectFailureIsConnectionLost) {
