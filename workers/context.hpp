@@ -45,8 +45,12 @@ class DatabaseHealth {
 class Database {
   public:
     // `health`: the master's shared page; null in tests without a master.
+    // A worker's session holds nothing but its prepared statements, so it is
+    // opened db::ConnectionOptions::stateless.
     explicit Database(db::ConnectionOptions options, DatabaseHealth* health = nullptr)
-        : options_(std::move(options)), health_(health) {}
+        : options_(std::move(options)), health_(health) {
+        options_.stateless = true;
+    }
     [[nodiscard]] db::Connection& get();
     // Called after ConnectionLost so the next get() reconnects.
     void mark_broken() noexcept { broken_ = true; }

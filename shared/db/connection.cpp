@@ -265,6 +265,9 @@ Tx::Tx(Connection& conn, Isolation isolation) : conn_(conn) {
     try {
         (void)conn_.exec_script(begin);
     } catch (const ConnectionLost&) {
+        if (!conn_.options_.stateless) {
+            throw;
+        }
         // Only BEGIN was sent, and it died with its session: safe to redo.
         conn_.reconnect();
         (void)conn_.exec_script(begin);

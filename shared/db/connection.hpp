@@ -58,6 +58,12 @@ struct ConnectionOptions {
     std::string application_name = "scoreline";
     std::chrono::milliseconds statement_timeout{5000};
     std::chrono::seconds connect_timeout{5};
+    // True when the session holds nothing beyond what connect() sets up (no
+    // advisory lock, LISTEN, SET or temporary table), so that a fresh session
+    // can stand in for a lost one: Tx then redoes a BEGIN that found the
+    // connection lost. False (the default) reports the loss instead: the
+    // migration runner's advisory lock must not be silently dropped.
+    bool stateless = false;
 };
 
 class Connection {
@@ -118,9 +124,10 @@ enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 
 // RAII transaction: BEGIN in the constructor, ROLLBACK in the destructor
 // unless commit() ran. Not reentrant: one Tx at a time per Connection.
-// When BEGIN finds the connection lost, the constructor reconnects and sends
-// BEGIN once more: nothing of the transaction reached the server yet, so the
-// second try cannot repeat any effect.
+// When BEGIN finds the connection lost and the connection is
+// ConnectionOptions::stateless, the constructor reconnects and sends BEGIN
+// once more: nothing of the transaction reached the server yet, so the second
+// try cannot repeat any effect.
 class Tx {
   public:
     explicit Tx(Connection& conn, Isolation isolation = Isolation::kReadCommitted);

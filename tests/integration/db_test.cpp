@@ -152,7 +152,9 @@ TEST_F(DbTest, TerminatedIdleBackendIsNotAlive) {
 }
 
 TEST_F(DbTest, TxOnAConnectionWhoseServerRestartedBeginsOnAFreshSession) {
-    auto conn = connect();
+    db::ConnectionOptions options{url_, "db-test"};
+    options.stateless = true;
+    auto conn = db::Connection::open(options);
     (void)conn.exec(kCreate);
     const int pid = conn.backend_pid();
     pg_->restart();
@@ -163,6 +165,14 @@ TEST_F(DbTest, TxOnAConnectionWhoseServerRestartedBeginsOnAFreshSession) {
     }
     EXPECT_NE(conn.backend_pid(), pid);
     EXPECT_EQ(conn.exec(kCount, 31).get<int>(0, 0), 1);
+}
+
+// The session may hold state a fresh one would lack (the migration runner's
+// advisory lock): the loss is reported, not papered over.
+TEST_F(DbTest, TxOnAStatefulConnectionWhoseServerRestartedReportsTheLoss) {
+    auto conn = connect();
+    pg_->restart();
+    EXPECT_THROW(db::Tx tx(conn), db::ConnectionLost);
 }
 
 TEST_F(DbTest, ReconnectInsideATransactionIsRefused) {
