@@ -3,6 +3,7 @@
 // once accounts::authenticate() ran, the authenticated actor.
 #pragma once
 
+#include <chrono>
 #include <optional>
 
 #include "api_config.hpp"
@@ -12,17 +13,60 @@
 
 namespace api {
 
+// What every worker must know about the database whichever worker met it:
+// when a write last failed for want of disk space (db::DiskFull). One
+// MAP_SHARED page, mapped by the master before the first fork so that every
+// worker, respawned ones included, reads and writes the same clock value.
+class DatabaseHealth {
+  public:
+    DatabaseHealth();  // maps the page; throws std::system_error
+    ~DatabaseHealth();
+    DatabaseHealth(const DatabaseHealth&) = delete;
+    DatabaseHealth& operator=(const DatabaseHealth&) = delete;
+
+    // How long /readyz reports a write that failed for want of disk space,
+    // and the Retry-After of that failure. Each such failure, on any worker,
+    // starts the window again; once writes stop failing (space freed) the
+    // instance is ready again after this long.
+    static constexpr std::chrono::seconds kDiskFullWindow{30};
+
+    void record_disk_full() noexcept;
+    // True when a statement failed with DiskFull less than `window` ago.
+    [[nodiscard]] bool disk_full_within(std::chrono::seconds window) const noexcept;
+
+  private:
+    struct Page;
+    Page* page_ = nullptr;
+};
+
 // The worker's one database connection. get() (re)connects when there is no
-// usable connection and throws db::ConnectionLost when the server is away.
+// usable connection (one that died while idle included: db::Connection::alive)
+// and throws db::ConnectionLost when the server is away.
 class Database {
   public:
-    explicit Database(db::ConnectionOptions options) : options_(std::move(options)) {}
+    // `health`: the master's shared page; null in tests without a master.
+    // A worker's session holds nothing but its prepared statements, so it is
+    // opened db::ConnectionOptions::stateless.
+    explicit Database(db::ConnectionOptions options, DatabaseHealth* health = nullptr)
+        : options_(std::move(options)), health_(health) {
+        options_.stateless = true;
+    }
     [[nodiscard]] db::Connection& get();
     // Called after ConnectionLost so the next get() reconnects.
     void mark_broken() noexcept { broken_ = true; }
+    // Called after db::DiskFull; /readyz reports it for a while.
+    void record_disk_full() noexcept {
+        if (health_) {
+            health_->record_disk_full();
+        }
+    }
+    [[nodiscard]] bool disk_full_within(std::chrono::seconds window) const noexcept {
+        return health_ && health_->disk_full_within(window);
+    }
 
   private:
     db::ConnectionOptions options_;
+    DatabaseHealth* health_;
     std::optional<db::Connection> conn_;
     bool broken_ = false;
 };

@@ -128,7 +128,7 @@ void Master::spawn_worker() {
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         int code = 1;
         try {
-            code = run_worker(listen_fd_, config_, router_, buckets_.get());
+            code = run_worker(listen_fd_, config_, router_, buckets_.get(), *db_health_);
         } catch (const std::exception& e) {
             slog::error("worker_fatal", {{"error", e.what()}});
         }
@@ -239,6 +239,7 @@ int Master::run() {
         // Mapped once, before any fork: workers inherit the same pages.
         buckets_ = std::make_unique<ratelimit::SharedBuckets>(config_.limits.slots);
     }
+    db_health_ = std::make_unique<DatabaseHealth>();
     if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         throw std::runtime_error("pipe2 failed");
     }

@@ -5,7 +5,8 @@
 // SIGINT, and replaces every worker on SIGHUP without refusing a request.
 // Before the first fork it maps the per-user rate-limit table
 // (ratelimit::SharedBuckets, MAP_SHARED), so every worker, respawned ones
-// included, draws from the same buckets.
+// included, draws from the same buckets, and the database health page
+// (DatabaseHealth) that /readyz of any worker reads.
 #pragma once
 
 #include <sys/types.h>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "api_config.hpp"
+#include "context.hpp"
 #include "ratelimit/shared_buckets.hpp"
 #include "router.hpp"
 
@@ -46,6 +48,7 @@ class Master {
     const Router& router_;
     int listen_fd_ = -1;
     std::unique_ptr<ratelimit::SharedBuckets> buckets_;  // null: no class is limited
+    std::unique_ptr<DatabaseHealth> db_health_;
     std::vector<Slot> slots_;
     int missing_ = 0;       // workers to start when the backoff allows
     int crash_streak_ = 0;  // consecutive early crashes

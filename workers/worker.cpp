@@ -89,6 +89,44 @@ void enforce_rate_limit(const http::Request& req, RouteClass route_class, const 
         .with_header("Retry-After", retry_after);
 }
 
+// The answer to a database error that escaped the handler. Operational
+// failures, where the same request may well succeed later, are 503 with
+// Retry-After; the rest (a statement wrong for this data) stays a 500. The
+// transaction is rolled back by then (db::Tx), so nothing was written. The
+// log holds the server's message; the client never sees it.
+http::Response database_failure(const db::Error& e, Database& database,
+                                const std::string& request_id) {
+    const auto unavailable = [&](std::string_view condition, std::string detail, int retry_after) {
+        slog::error("db_unavailable",
+                    {{"condition", condition}, {"sqlstate", e.sqlstate()}, {"error", e.what()}});
+        return http::Problem(503, std::move(detail))
+            .with_header("Retry-After", std::to_string(retry_after))
+            .to_response(request_id);
+    };
+    if (dynamic_cast<const db::ConnectionLost*>(&e)) {
+        database.mark_broken();
+        return unavailable("connection_lost", "the database is unavailable; retry shortly", 1);
+    }
+    if (dynamic_cast<const db::Timeout*>(&e)) {
+        return unavailable("timeout", "the database did not answer in time; retry shortly", 2);
+    }
+    if (dynamic_cast<const db::DiskFull*>(&e)) {
+        database.record_disk_full();
+        return unavailable("disk_full", "the database is out of disk space; retry later",
+                           static_cast<int>(DatabaseHealth::kDiskFullWindow.count()));
+    }
+    if (dynamic_cast<const db::InsufficientResources*>(&e)) {
+        return unavailable("insufficient_resources",
+                           "the database is short of resources; retry later", 10);
+    }
+    if (dynamic_cast<const db::RetryableError*>(&e)) {
+        // with_retry ran out of attempts against concurrent writers.
+        return unavailable("conflict", "the database is busy with conflicting writes; retry", 1);
+    }
+    slog::error("unhandled_exception", {{"error", e.what()}, {"sqlstate", e.sqlstate()}});
+    return http::internal_error(request_id);
+}
+
 }  // namespace
 
 http::Response handle_request(http::Request& req, const BodyReader& read_body, const Router& router,
@@ -112,12 +150,8 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
         response = route.handler(ctx);
     } catch (const http::Problem& p) {
         response = p.to_response(req.request_id);
-    } catch (const db::ConnectionLost& e) {
-        database.mark_broken();
-        slog::error("db_unavailable", {{"error", e.what()}});
-        response = http::Problem(503, "the database is unavailable; retry shortly")
-                       .with_header("Retry-After", "1")
-                       .to_response(req.request_id);
+    } catch (const db::Error& e) {
+        response = database_failure(e, database, req.request_id);
     } catch (const std::exception& e) {
         slog::error("unhandled_exception", {{"error", e.what()}});
         response = http::internal_error(req.request_id);
@@ -140,7 +174,7 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
 }
 
 int run_worker(int listen_fd, const ApiConfig& config, const Router& router,
-               ratelimit::SharedBuckets* buckets) {
+               ratelimit::SharedBuckets* buckets, DatabaseHealth& health) {
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
@@ -159,7 +193,7 @@ int run_worker(int listen_fd, const ApiConfig& config, const Router& router,
     sigdelset(&during_wait, SIGINT);
 
     FCGX_Init();
-    Database database(config.database);
+    Database database(config.database, &health);
     try {
         (void)database.get();
     } catch (const db::ConnectionLost& e) {

@@ -2,6 +2,8 @@
 // statements once per connection, and turn server errors into error.hpp types.
 #include "db/connection.hpp"
 
+#include <poll.h>
+
 #include <cstdlib>
 #include <utility>
 
@@ -63,7 +65,8 @@ Connection::Connection(ConnectionOptions options, PGconn* conn) noexcept
 Connection::Connection(Connection&& other) noexcept
     : options_(std::move(other.options_)),
       conn_(std::exchange(other.conn_, nullptr)),
-      prepared_(std::move(other.prepared_)) {}
+      prepared_(std::move(other.prepared_)),
+      in_tx_(std::exchange(other.in_tx_, false)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
     if (this != &other) {
@@ -73,6 +76,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
         options_ = std::move(other.options_);
         conn_ = std::exchange(other.conn_, nullptr);
         prepared_ = std::move(other.prepared_);
+        in_tx_ = std::exchange(other.in_tx_, false);
     }
     return *this;
 }
@@ -87,11 +91,40 @@ bool Connection::ok() const noexcept {
     return conn_ && PQstatus(conn_) == CONNECTION_OK;
 }
 
+bool Connection::alive() noexcept {
+    if (!ok()) {
+        return false;
+    }
+    if (in_tx_ || PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+        return true;
+    }
+    // A server that went away while we were idle left a FATAL message and an
+    // EOF on the socket. One PQconsumeInput reads the message but reports the
+    // EOF only on the next call, so read while the socket stays readable
+    // (bounded: an idle session gets at most a few notices).
+    for (int round = 0; round < 4; ++round) {
+        pollfd pfd{PQsocket(conn_), POLLIN, 0};
+        if (pfd.fd < 0) {
+            return false;
+        }
+        if (::poll(&pfd, 1, 0) <= 0) {
+            return true;  // nothing waiting (or EINTR): the statement will tell
+        }
+        if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+            return false;
+        }
+    }
+    return PQstatus(conn_) == CONNECTION_OK;
+}
+
 int Connection::backend_pid() const noexcept {
     return conn_ ? PQbackendPID(conn_) : 0;
 }
 
 void Connection::reconnect() {
+    if (in_tx_) {
+        throw ConnectionLost("the connection was lost inside a transaction", "08006");
+    }
     PGconn* fresh = connect(options_);
     if (conn_) {
         PQfinish(conn_);
@@ -135,6 +168,10 @@ void Connection::throw_error(PGresult* res) {
             throw ForeignKeyViolation(message, sqlstate, std::move(details));
         case ErrorClass::kTimeout:
             throw Timeout(message, sqlstate, std::move(details));
+        case ErrorClass::kDiskFull:
+            throw DiskFull(message, sqlstate);
+        case ErrorClass::kResources:
+            throw InsufficientResources(message, sqlstate);
         case ErrorClass::kOther:
             break;
     }
@@ -207,24 +244,45 @@ std::string_view Result::text(int row, int col) const {
     return {PQgetvalue(res_, row, col), static_cast<std::size_t>(PQgetlength(res_, row, col))};
 }
 
-Tx::Tx(Connection& conn, Isolation isolation) : conn_(conn) {
+namespace {
+
+std::string_view begin_command(Isolation isolation) {
     switch (isolation) {
-        case Isolation::kReadCommitted:
-            conn_.exec_script("BEGIN");
-            break;
         case Isolation::kRepeatableRead:
-            conn_.exec_script("BEGIN ISOLATION LEVEL REPEATABLE READ");
-            break;
+            return "BEGIN ISOLATION LEVEL REPEATABLE READ";
         case Isolation::kSerializable:
-            conn_.exec_script("BEGIN ISOLATION LEVEL SERIALIZABLE");
+            return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+        case Isolation::kReadCommitted:
             break;
     }
+    return "BEGIN";
+}
+
+}  // namespace
+
+Tx::Tx(Connection& conn, Isolation isolation) : conn_(conn) {
+    const std::string_view begin = begin_command(isolation);
+    try {
+        (void)conn_.exec_script(begin);
+    } catch (const ConnectionLost&) {
+        if (!conn_.options_.stateless) {
+            throw;
+        }
+        // Only BEGIN was sent, and it died with its session: safe to redo.
+        conn_.reconnect();
+        (void)conn_.exec_script(begin);
+    }
+    conn_.in_tx_ = true;
 }
 
 Tx::~Tx() {
-    if (!done_ && conn_.ok()) {
+    if (done_) {
+        return;
+    }
+    conn_.in_tx_ = false;
+    if (conn_.ok()) {
         try {
-            conn_.exec_script("ROLLBACK");
+            (void)conn_.exec_script("ROLLBACK");
         } catch (...) {
             // The connection is broken; the server rolls back on its own.
         }
@@ -233,7 +291,8 @@ Tx::~Tx() {
 
 void Tx::commit() {
     done_ = true;
-    conn_.exec_script("COMMIT");
+    conn_.in_tx_ = false;
+    (void)conn_.exec_script("COMMIT");
 }
 
 }  // namespace db

@@ -58,6 +58,12 @@ struct ConnectionOptions {
     std::string application_name = "scoreline";
     std::chrono::milliseconds statement_timeout{5000};
     std::chrono::seconds connect_timeout{5};
+    // True when the session holds nothing beyond what connect() sets up (no
+    // advisory lock, LISTEN, SET or temporary table), so that a fresh session
+    // can stand in for a lost one: Tx then redoes a BEGIN that found the
+    // connection lost. False (the default) reports the loss instead: the
+    // migration runner's advisory lock must not be silently dropped.
+    bool stateless = false;
 };
 
 class Connection {
@@ -85,7 +91,15 @@ class Connection {
 
     // True when the socket is still up as far as libpq knows.
     [[nodiscard]] bool ok() const noexcept;
-    // Drops and re-opens the connection; forgets prepared statements.
+    // Like ok(), but between transactions it also reads what the server sent
+    // while we were idle (zero-timeout poll, then PQconsumeInput), so the EOF
+    // and FATAL of a server restart are seen now, before a statement is sent,
+    // not by the statement. Sends nothing. Inside a transaction it is ok():
+    // the transaction's own next statement reports a lost server.
+    [[nodiscard]] bool alive() noexcept;
+    // Drops and re-opens the connection; forgets prepared statements. Throws
+    // ConnectionLost while a Tx is open on it: a transaction never goes on, half
+    // done, in a new session.
     void reconnect();
     // The server's view: pid of the backend, for logs.
     [[nodiscard]] int backend_pid() const noexcept;
@@ -98,15 +112,22 @@ class Connection {
     Result check(PGresult* res);
     [[noreturn]] void throw_error(PGresult* res);
 
+    friend class Tx;
+
     ConnectionOptions options_;
     PGconn* conn_ = nullptr;
     std::unordered_set<std::string> prepared_;
+    bool in_tx_ = false;  // a Tx is open on this connection
 };
 
 enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 
 // RAII transaction: BEGIN in the constructor, ROLLBACK in the destructor
 // unless commit() ran. Not reentrant: one Tx at a time per Connection.
+// When BEGIN finds the connection lost and the connection is
+// ConnectionOptions::stateless, the constructor reconnects and sends BEGIN
+// once more: nothing of the transaction reached the server yet, so the second
+// try cannot repeat any effect.
 class Tx {
   public:
     explicit Tx(Connection& conn, Isolation isolation = Isolation::kReadCommitted);

@@ -23,6 +23,12 @@ ErrorClass classify_sqlstate(std::string_view s) noexcept {
     if (s == "57014" || s == "55P03") {
         return ErrorClass::kTimeout;
     }
+    if (s == "53100") {
+        return ErrorClass::kDiskFull;
+    }
+    if (s.starts_with("53")) {
+        return ErrorClass::kResources;  // 53300 matched kConnection above
+    }
     return ErrorClass::kOther;
 }
 

@@ -1,11 +1,14 @@
 // Database errors, classified once by SQLSTATE so callers never look at codes.
 // ConnectionLost: drop the connection and reconnect. RetryableError: roll back
-// and run the whole transaction again. QueryError: the statement is wrong for
-// this data (constraint, syntax, timeout); the caller maps it to a response.
+// and run the whole transaction again. InsufficientResources: the server lacks
+// disk or memory for the statement; the request may succeed later. QueryError:
+// the statement is wrong for this data (constraint, syntax) or took too long
+// (Timeout); the caller maps it to a response.
 #pragma once
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace db {
 
@@ -67,8 +70,30 @@ class Timeout : public QueryError {
     using QueryError::QueryError;
 };
 
+// Class 53 (insufficient resources) except 53300, which only a connection
+// attempt gets: out of memory (53200), a configuration limit (53400).
+class InsufficientResources : public Error {
+  public:
+    using Error::Error;
+};
+
+// 53100: no space left on the server's disk for a data file or WAL.
+class DiskFull : public InsufficientResources {
+  public:
+    using InsufficientResources::InsufficientResources;
+};
+
 // Kinds of SQLSTATE, decided in one place (error.cpp).
-enum class ErrorClass { kConnection, kRetryable, kUnique, kForeignKey, kTimeout, kOther };
+enum class ErrorClass {
+    kConnection,
+    kRetryable,
+    kUnique,
+    kForeignKey,
+    kTimeout,
+    kDiskFull,
+    kResources,
+    kOther
+};
 [[nodiscard]] ErrorClass classify_sqlstate(std::string_view sqlstate) noexcept;
 
 }  // namespace db

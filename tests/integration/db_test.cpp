@@ -1,6 +1,7 @@
 // The libpq wrapper against a real PostgreSQL: parameters, NULLs, rollback by
 // RAII, error classes by SQLSTATE, statement timeout, retry of serialization
-// failures, and reconnect after the server restarted.
+// failures, reconnect after the server restarted, a connection that died while
+// idle seen before a statement is sent, and class 53 (insufficient resources).
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -120,6 +121,87 @@ TEST_F(DbTest, LostConnectionIsClassifiedAndReconnectWorks) {
     EXPECT_NE(conn.backend_pid(), pid);
     // Statements are prepared again on the new connection.
     EXPECT_EQ(conn.exec(kEcho, "y", 2, true).get<std::string>(0, 0), "y");
+}
+
+TEST_F(DbTest, IdleConnectionWhoseServerRestartedIsNotAlive) {
+    auto conn = connect();
+    EXPECT_TRUE(conn.alive());
+    pg_->restart();
+    // libpq alone still believes in the socket; alive() reads the EOF.
+    EXPECT_TRUE(conn.ok());
+    EXPECT_FALSE(conn.alive());
+    conn.reconnect();
+    EXPECT_TRUE(conn.alive());
+    EXPECT_EQ(conn.exec(kEcho, "z", 3, false).get<std::string>(0, 0), "z");
+}
+
+TEST_F(DbTest, TerminatedIdleBackendIsNotAlive) {
+    auto conn = connect();
+    auto killer = connect();
+    constexpr db::Statement kTerminate{"terminate", "SELECT pg_terminate_backend($1)"};
+    (void)killer.exec(kTerminate, conn.backend_pid());
+    // Bounded wait for the backend's EOF to reach the socket.
+    bool dead = false;
+    for (int i = 0; i < 100 && !dead; ++i) {
+        dead = !conn.alive();
+        if (!dead) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    EXPECT_TRUE(dead);
+}
+
+TEST_F(DbTest, TxOnAConnectionWhoseServerRestartedBeginsOnAFreshSession) {
+    db::ConnectionOptions options{url_, "db-test"};
+    options.stateless = true;
+    auto conn = db::Connection::open(options);
+    (void)conn.exec(kCreate);
+    const int pid = conn.backend_pid();
+    pg_->restart();
+    {
+        db::Tx tx(conn);
+        (void)tx.exec(kInsert, 31, "after restart");
+        tx.commit();
+    }
+    EXPECT_NE(conn.backend_pid(), pid);
+    EXPECT_EQ(conn.exec(kCount, 31).get<int>(0, 0), 1);
+}
+
+// The session may hold state a fresh one would lack (the migration runner's
+// advisory lock): the loss is reported, not papered over.
+TEST_F(DbTest, TxOnAStatefulConnectionWhoseServerRestartedReportsTheLoss) {
+    auto conn = connect();
+    pg_->restart();
+    EXPECT_THROW(db::Tx tx(conn), db::ConnectionLost);
+}
+
+TEST_F(DbTest, ReconnectInsideATransactionIsRefused) {
+    auto conn = connect();
+    db::Tx tx(conn);
+    EXPECT_THROW(conn.reconnect(), db::ConnectionLost);
+}
+
+TEST_F(DbTest, InsufficientResourcesAreClassified) {
+    auto conn = connect();
+    try {
+        (void)conn.exec_script(
+            "DO $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; "
+            "END $$");
+        ADD_FAILURE() << "no error";
+    } catch (const db::DiskFull& e) {
+        EXPECT_EQ(e.sqlstate(), "53100");
+    }
+    try {
+        (void)conn.exec_script(
+            "DO $$ BEGIN RAISE EXCEPTION 'out of memory' USING ERRCODE = 'out_of_memory'; END $$");
+        ADD_FAILURE() << "no error";
+    } catch (const db::DiskFull&) {
+        ADD_FAILURE() << "53200 is not disk full";
+    } catch (const db::InsufficientResources& e) {
+        EXPECT_EQ(e.sqlstate(), "53200");
+    }
+    // The connection stays usable after either.
+    EXPECT_EQ(conn.exec(kEcho, "ok", 1, true).get<std::string>(0, 0), "ok");
 }
 
 TEST_F(DbTest, ConnectFailureIsConnectionLost) {

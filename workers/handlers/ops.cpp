@@ -21,8 +21,9 @@ http::Response healthz(Context&) {
     return http::Response::json(200, R"({"status":"ok"})");
 }
 
-// Ready when the database answers and holds every migration this binary
-// knows. A newer schema is accepted: migrations run before binaries roll out.
+// Ready when the database answers, holds every migration this binary knows
+// and no write failed with disk full in the last DatabaseHealth::kDiskFullWindow. A newer
+// schema is accepted: migrations run before binaries roll out.
 http::Response readyz(Context& ctx) {
     nlohmann::json body = {{"expected_schema_version", kExpectedSchema}};
     std::int64_t version = 0;
@@ -47,6 +48,14 @@ http::Response readyz(Context& ctx) {
     }
     body["schema_version"] = version;
     body["database"] = "ok";
+    constexpr auto kDiskFullWindow = DatabaseHealth::kDiskFullWindow;
+    if (ctx.database.disk_full_within(kDiskFullWindow)) {
+        body["status"] = "unavailable";
+        body["database"] = "disk_full";
+        auto r = http::Response::json(503, body.dump());
+        r.set_header("Retry-After", std::to_string(kDiskFullWindow.count()));
+        return r;
+    }
     if (version < kExpectedSchema) {
         body["status"] = "schema_behind";
         return http::Response::json(503, body.dump());
