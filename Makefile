@@ -18,6 +18,11 @@ CTEST_ARGS ?=
 
 DEBUG_DIR := build/debug
 ASAN_DIR := build/asan
+FUZZ_DIR := build/fuzz
+# make test-fuzz FUZZ_SECONDS=10 FUZZ_TARGETS="jwt csv" (tests/fuzz/README.md).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+export FUZZ_SECONDS
 FORMAT_DIRS := shared workers sse migrations tests bench
 
 CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
@@ -26,7 +31,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-asan browser-deps format format-check clean bench
+.PHONY: help deps build run stop status logs psql test test-asan test-fuzz browser-deps format format-check clean bench
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -65,6 +70,12 @@ test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(CTEST) --test-dir $(ASAN_DIR) -L '$(or $(LABEL),unit|integration)' $(CTEST_ARGS)
+
+test-fuzz: deps ## clang libFuzzer build in build/fuzz, then every tests/fuzz target for FUZZ_SECONDS (60) each
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+		-DSCORELINE_FUZZ=ON -DSCORELINE_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) --parallel $(JOBS) --target fuzz
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TARGETS)
 
 browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
 	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \
