@@ -4,6 +4,7 @@
 # first crash, leak, UB report, timeout or memory overrun. The committed corpus
 # (tests/fuzz/corpus/<target>/) is only read: new inputs go to a temporary
 # directory, crash inputs to BUILD_DIR/fuzz-artifacts/, logs to BUILD_DIR/fuzz-logs/.
+# A dictionary tests/fuzz/<target>.dict, when there is one, is passed with -dict.
 #
 # Usage: tests/fuzz/run.sh BUILD_DIR [TARGET...]   (default: every corpus/<target>)
 # Environment: FUZZ_SECONDS (60), FUZZ_RSS_MB (2048), FUZZ_TIMEOUT (10 s per input)
@@ -39,16 +40,21 @@ for target in "${targets[@]}"; do
     [[ -d "$corpus" ]] || { echo "run.sh: no corpus at $corpus" >&2; exit 1; }
     mkdir -p "$work/$target"
     log="$logs/$target.log"
+    dict=()
+    if [[ -f "$here/$target.dict" ]]; then
+        dict=(-dict="$here/$target.dict")
+    fi
     printf 'fuzz_%s: %ss on %s seed(s) ... ' "$target" "$seconds" "$(find "$corpus" -type f | wc -l)"
     # The first corpus directory is the one libFuzzer writes to; the
     # committed one comes second, read only.
     if ! "$binary" "$work/$target" "$corpus" -max_total_time="$seconds" \
         -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" -timeout="$timeout" \
-        -artifact_prefix="$artifacts/$target-" -print_final_stats=1 >"$log" 2>&1; then
+        -artifact_prefix="$artifacts/$target-" -print_final_stats=1 "${dict[@]}" >"$log" 2>&1; then
         echo "FAILED"
         tail -n 60 "$log" >&2
-        echo "run.sh: fuzz_$target failed; input in $artifacts/, full log $log" >&2
-        echo "run.sh: reproduce with $binary $artifacts/$target-<file>" >&2
+        input="$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)"
+        echo "run.sh: fuzz_$target failed; full log $log" >&2
+        echo "run.sh: reproduce with $binary ${input:-$artifacts/$target-<file>}" >&2
         exit 1
     fi
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")"
