@@ -19,6 +19,11 @@ CTEST_ARGS ?=
 DEBUG_DIR := build/debug
 ASAN_DIR := build/asan
 COVERAGE_DIR := build/coverage
+FUZZ_DIR := build/fuzz
+# make test-fuzz FUZZ_SECONDS=10 FUZZ_TARGETS="jwt csv" (tests/fuzz/README.md).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+export FUZZ_SECONDS
 FORMAT_DIRS := shared workers sse migrations tests bench
 
 CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
@@ -27,7 +32,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-faults test-asan coverage browser-deps format format-check clean bench
+.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps format format-check clean bench
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -79,6 +84,12 @@ coverage: deps browser-deps ## coverage build in build/coverage (-O0 --coverage)
 	find $(COVERAGE_DIR) -name '*.gcda' -delete
 	$(CTEST) --test-dir $(COVERAGE_DIR) $(if $(LABEL),-L '$(LABEL)',-LE faults) $(CTEST_ARGS)
 	scripts/coverage.sh $(COVERAGE_DIR)
+
+test-fuzz: deps ## clang libFuzzer build in build/fuzz, then every tests/fuzz target for FUZZ_SECONDS (60) each
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+		-DSCORELINE_FUZZ=ON -DSCORELINE_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) --parallel $(JOBS) --target fuzz
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TARGETS)
 
 browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
 	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \

@@ -18,6 +18,8 @@ readonly PACKAGES=(
     libssl-dev libcurl4-openssl-dev libcrack2-dev cracklib-runtime
     # tests (the browser test: Debian's Chromium driven by playwright-core under Node.js)
     libgtest-dev libgmock-dev chromium nodejs
+    # fuzzing (make test-fuzz: clang's libFuzzer and sanitizer runtimes)
+    clang libclang-rt-14-dev
     # the stack
     postgresql postgresql-contrib nginx openssl curl
     # tooling used by the scripts and CI
