@@ -66,6 +66,13 @@ test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(CTEST) --test-dir $(ASAN_DIR) -L '$(or $(LABEL),unit|integration)' $(CTEST_ARGS)
 
+# The sqlmap scan (tests/security/sqlmap.sh) on a stack of its own, from the
+# Release binaries; SECURITY_TIMEOUT bounds the scan (about 4 minutes on 2 cores).
+SECURITY_TIMEOUT ?= 900
+.PHONY: test-security
+test-security: build ## sqlmap against every route with parameters on its own stack: 0 injectable or it fails (tests/security/sqlmap.sh)
+	timeout --kill-after=60 $(SECURITY_TIMEOUT) tests/security/sqlmap.sh
+
 browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
 	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \
 		echo "installing playwright-core into tests/browser (npm)"; \

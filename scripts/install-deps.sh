@@ -18,6 +18,8 @@ readonly PACKAGES=(
     libssl-dev libcurl4-openssl-dev libcrack2-dev cracklib-runtime
     # tests (the browser test: Debian's Chromium driven by playwright-core under Node.js)
     libgtest-dev libgmock-dev chromium nodejs
+    # make test-security: sqlmap, and PyYAML for the scan to read docs/openapi.yaml
+    sqlmap python3-yaml
     # the stack
     postgresql postgresql-contrib nginx openssl curl
     # tooling used by the scripts and CI
