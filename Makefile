@@ -70,7 +70,7 @@ test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration
 # Release binaries; SECURITY_TIMEOUT bounds the scan (about 4 minutes on 2 cores).
 SECURITY_TIMEOUT ?= 900
 .PHONY: test-security
-test-security: build ## sqlmap against every route with parameters on its own stack: 0 injectable or it fails (tests/security/sqlmap.sh)
+test-security: build ## sqlmap against every route with parameters on its own stack: 0 injectable or it fails (docs/security.md)
 	timeout --kill-after=60 $(SECURITY_TIMEOUT) tests/security/sqlmap.sh
 
 browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
