@@ -90,6 +90,12 @@ test-fuzz: deps ## clang libFuzzer build in build/fuzz, then every tests/fuzz ta
 		-DSCORELINE_FUZZ=ON -DSCORELINE_BUILD_TESTS=OFF
 	cmake --build $(FUZZ_DIR) --parallel $(JOBS) --target fuzz
 	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TARGETS)
+# The sqlmap scan (tests/security/sqlmap.sh) on a stack of its own, from the
+# Release binaries; SECURITY_TIMEOUT bounds the scan (about 4 minutes on 2 cores).
+SECURITY_TIMEOUT ?= 900
+.PHONY: test-security
+test-security: build ## sqlmap against every route with parameters on its own stack: 0 injectable or it fails (docs/security.md)
+	timeout --kill-after=60 $(SECURITY_TIMEOUT) tests/security/sqlmap.sh
 
 browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
 	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \

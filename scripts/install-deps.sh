@@ -20,6 +20,8 @@ readonly PACKAGES=(
     libgtest-dev libgmock-dev chromium nodejs
     # fuzzing (make test-fuzz: clang's libFuzzer and sanitizer runtimes)
     clang libclang-rt-14-dev
+    # make test-security: sqlmap, and PyYAML for the scan to read docs/openapi.yaml
+    sqlmap python3-yaml
     # the stack
     postgresql postgresql-contrib nginx openssl curl
     # tooling used by the scripts and CI
