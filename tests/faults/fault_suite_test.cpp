@@ -112,6 +112,9 @@ class Faults : public ::testing::Test {
         }
         auto s = send("POST", base + "/schedule", {{"first_game_at", "2026-08-02T15:00:00Z"}});
         ASSERT_EQ(s.status, 201) << s.body;
+        // Published: a draft's stream is for its members only.
+        auto pub = send("PATCH", base, {{"status", "scheduled"}});
+        ASSERT_EQ(pub.status, 200) << pub.body;
         std::string cursor;
         do {
             auto page = send(
@@ -185,6 +188,9 @@ class Faults : public ::testing::Test {
     // The scenario: subscribers, writers, `fault` in the middle, then the checks.
     void run(const std::function<void()>& fault) {
         const std::int64_t baseline = max_outbox_id();
+        // Scores repeat from one scenario to the next: only this one's rows count.
+        const std::int64_t history_baseline = std::stoll(
+            stack_->postgres().psql("scoreline", "SELECT coalesce(max(id), 0) FROM score_history"));
         std::vector<std::unique_ptr<harness::StreamSubscriber>> subscribers;
         for (int i = 0; i < kSubscribers; ++i) {
             std::vector<std::string> topics = {topics_[static_cast<std::size_t>(i) % 2]};
@@ -226,7 +232,8 @@ class Faults : public ::testing::Test {
             std::istringstream rows(
                 stack_->postgres().psql("scoreline",
                                         "SELECT game_id || ' ' || new_home_score FROM "
-                                        "score_history WHERE kind = 'update'"));
+                                        "score_history WHERE kind = 'update' AND id > " +
+                                            std::to_string(history_baseline)));
             std::string line;
             while (std::getline(rows, line)) {
                 const auto sp = line.find(' ');
