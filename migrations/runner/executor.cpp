@@ -26,11 +26,13 @@ constexpr db::Statement kInvalidIndexDrop{
     " WHERE c.relname = $1 AND NOT i.indisvalid"
     "   AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass($2))"};
 
+// Whether the index the file builds is valid; no row when that table has no
+// index of that name (IF NOT EXISTS skips when the name is taken, even by an
+// index of another table, which must not pass for the one the file builds).
 constexpr db::Statement kIndexValid{
     "migrate_index_valid",
     "SELECT i.indisvalid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid"
-    " WHERE c.relname = $1"
-    "   AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass($2))"};
+    " WHERE c.relname = $1 AND i.indrelid = to_regclass($2)"};
 
 [[nodiscard]] std::int64_t ms_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();

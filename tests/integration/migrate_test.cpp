@@ -484,4 +484,161 @@ TEST_F(MigrateTest, BadFilesAndUsageAreRefused) {
         harness::run_process({kMigrate, "status"}, {{"SCORELINE_DATABASE_URL", ""}}).exit_code, 2);
 }
 
+TEST_F(MigrateTest, FileThatEndsTheTransactionIsReported) {
+    const std::string name = std::to_string(kTestVersion) + "_commits.up.sql";
+    auto dir = migrations_with({{name, "CREATE TABLE half_done (id int);\nCOMMIT;\n"}});
+    ASSERT_EQ(migrate({"up", "--to", std::to_string(versions_.back())}, dir->path()).exit_code, 0);
+
+    harness::RunResult dry = migrate({"up", "--dry-run"}, dir->path());
+    EXPECT_EQ(dry.exit_code, 1) << dry.out << dry.err;
+    EXPECT_NE(dry.err.find(name + ": the file ended the dry run's transaction"), std::string::npos)
+        << dry.err;
+    EXPECT_EQ(version(), versions_.back());
+    (void)sql("DROP TABLE IF EXISTS half_done");
+
+    harness::RunResult r = migrate({"up"}, dir->path());
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(name + ": the file ended the runner's transaction"), std::string::npos)
+        << r.err;
+    // What ran before the COMMIT is committed, as the message says, but the
+    // history does not claim the migration.
+    EXPECT_EQ(sql("SELECT to_regclass('half_done') IS NOT NULL"), "t");
+    EXPECT_EQ(version(), versions_.back());
+}
+
+TEST_F(MigrateTest, DeferredConstraintFailingAtCommitRollsBack) {
+    const std::string name = std::to_string(kTestVersion) + "_deferred.up.sql";
+    auto dir = migrations_with(
+        {{name,
+          "CREATE TABLE deferred_parent (id int PRIMARY KEY);\n"
+          "CREATE TABLE deferred_child (\n"
+          "    parent int REFERENCES deferred_parent DEFERRABLE INITIALLY DEFERRED);\n"
+          "INSERT INTO deferred_child VALUES (1);\n"}});
+    ASSERT_EQ(migrate({"up", "--to", std::to_string(versions_.back())}, dir->path()).exit_code, 0);
+    harness::RunResult r = migrate({"up"}, dir->path());
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(name + ": COMMIT failed:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("SQLSTATE 23503"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("stays at version " + std::to_string(versions_.back())), std::string::npos)
+        << r.err;
+    EXPECT_EQ(sql("SELECT to_regclass('deferred_child') IS NULL"), "t");
+    EXPECT_EQ(version(), versions_.back());
+}
+
+TEST_F(MigrateTest, DryRunSkipsNoTransactionFiles) {
+    const std::string table = std::to_string(kTestVersion) + "_dry_t.up.sql";
+    const std::string index = std::to_string(kTestVersion + 1) + "_dry_t_idx.up.sql";
+    auto dir =
+        migrations_with({{table, "CREATE TABLE dry_t (id int);\n"},
+                         {index,
+                          "-- scoreline:no-transaction\n"
+                          "CREATE INDEX CONCURRENTLY IF NOT EXISTS dry_t_idx ON dry_t (id);\n"}});
+    harness::RunResult r = migrate({"up", "--dry-run"}, dir->path());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find(table + ": ok"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(index + ": skipped (no-transaction file"), std::string::npos) << r.out;
+    EXPECT_EQ(sql("SELECT to_regclass('schema_migrations') IS NULL"), "t");
+    EXPECT_EQ(sql("SELECT to_regclass('dry_t') IS NULL"), "t");
+}
+
+TEST_F(MigrateTest, ConcurrentIndexNameTakenOnAnotherTableIsAnError) {
+    // IF NOT EXISTS skips when the name is taken, even by an index of another
+    // table; the runner must not record an index that was never built.
+    const std::string tables = std::to_string(kTestVersion) + "_clash.up.sql";
+    const std::string index = std::to_string(kTestVersion + 1) + "_clash_idx.up.sql";
+    auto dir =
+        migrations_with({{tables,
+                          "CREATE TABLE clash_a (id int);\nCREATE TABLE clash_b (id int);\n"
+                          "CREATE INDEX clash_idx ON clash_a (id);\n"},
+                         {index,
+                          "-- scoreline:no-transaction\n"
+                          "CREATE INDEX CONCURRENTLY IF NOT EXISTS clash_idx ON clash_b (id);\n"}});
+    harness::RunResult r = migrate({"up"}, dir->path());
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(index + ": index clash_idx on clash_b does not exist after the statement"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(version(), kTestVersion);
+    // The other table's index of that name is left alone.
+    EXPECT_EQ(
+        sql("SELECT indrelid::regclass FROM pg_index WHERE indexrelid = 'clash_idx'::regclass"),
+        "clash_a");
+}
+
+TEST_F(MigrateTest, HistoryThatNoLongerMatchesTheFilesIsRefused) {
+    const std::string v1 = std::to_string(kTestVersion);
+    const std::string v2 = std::to_string(kTestVersion + 1);
+    const std::string v3 = std::to_string(kTestVersion + 2);
+    auto applied = migrations_with({{v1 + "_first.up.sql", "CREATE TABLE hist_first (id int);\n"},
+                                    {v3 + "_third.up.sql", "CREATE TABLE hist_third (id int);\n"}});
+    ASSERT_EQ(migrate({"up"}, applied->path()).exit_code, 0);
+    ASSERT_EQ(version(), kTestVersion + 2);
+
+    // A new file numbered below the applied version 9992.
+    auto late = migrations_with({{v1 + "_first.up.sql", "CREATE TABLE hist_first (id int);\n"},
+                                 {v2 + "_second.up.sql", "CREATE TABLE hist_second (id int);\n"},
+                                 {v3 + "_third.up.sql", "CREATE TABLE hist_third (id int);\n"}});
+    harness::RunResult r = migrate({"up"}, late->path());
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_NE(r.err.find(v2 + "_second.up.sql: not applied, but the later version " + v3 +
+                         " is; out-of-order migrations are refused: renumber it above " + v3),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(sql("SELECT to_regclass('hist_second') IS NULL"), "t");
+    r = migrate({"status"}, late->path());
+    EXPECT_NE(r.out.find("OUT OF ORDER (older than applied version " + v3 + ")"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(migrate({"verify"}, late->path()).exit_code, 4);
+
+    // An applied file renamed, and one deleted.
+    auto renamed = migrations_with({{v1 + "_renamed.up.sql", "CREATE TABLE hist_first (id int);\n"},
+                                    {v3 + "_third.up.sql", "CREATE TABLE hist_third (id int);\n"}});
+    r = migrate({"verify"}, renamed->path());
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_NE(r.err.find("version " + v1 +
+                         " was applied as 'first' and the file is now named "
+                         "'renamed'"),
+              std::string::npos)
+        << r.err;
+    auto deleted = migrations_with({{v3 + "_third.up.sql", "CREATE TABLE hist_third (id int);\n"}});
+    r = migrate({"down"}, deleted->path());
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_NE(r.err.find(v1 + "_first is applied but " + deleted->path() +
+                         " has no file for version " + v1),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(version(), kTestVersion + 2);
+    EXPECT_EQ(sql("SELECT to_regclass('hist_third') IS NOT NULL"), "t");
+}
+
+TEST_F(MigrateTest, DownOnAnEmptyDatabaseTooManyStepsAndAFailingDownFile) {
+    harness::RunResult r = migrate({"down"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("nothing to roll back: database at version 0"), std::string::npos)
+        << r.out;
+
+    // More steps than applied migrations: all of them, and it says so.
+    ASSERT_EQ(migrate({"up"}).exit_code, 0);
+    r = migrate({"down", "--dry-run", "--steps", "9999"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("(only " + std::to_string(versions_.size()) + " applied)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(version(), versions_.back());
+
+    const std::string name = std::to_string(kTestVersion) + "_bad_down";
+    auto dir =
+        migrations_with({{name + ".up.sql", "CREATE TABLE bad_down (id int);\n"},
+                         {name + ".down.sql", "DROP TABLE bad_down;\nDROP TABLE nowhere;\n"}});
+    ASSERT_EQ(migrate({"up"}, dir->path()).exit_code, 0);
+    r = migrate({"down"}, dir->path());
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(name + ".down.sql: table \"nowhere\" does not exist (SQLSTATE 42P01)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("stays at version " + std::to_string(kTestVersion)), std::string::npos)
+        << r.err;
+    EXPECT_EQ(sql("SELECT to_regclass('bad_down') IS NOT NULL"), "t");
+    EXPECT_EQ(version(), kTestVersion);
+}
 }  // namespace
