@@ -22,10 +22,10 @@ std::string binary_dir() {
 const Env& high_nginx_limits() {
     // Suites send hundreds of requests from 127.0.0.1 within seconds; the
     // production defaults (docs/edge.md) would throttle them.
-    static const Env limits = {{"API_RATE", "10000r/s"},    {"API_BURST", "100000"},
-                               {"AUTH_RATE", "10000r/s"},   {"AUTH_BURST", "100000"},
-                               {"WRITE_RATE", "10000r/s"},  {"WRITE_BURST", "100000"},
-                               {"STREAM_RATE", "10000r/s"}, {"STREAM_BURST", "100000"}};
+    static const Env limits = {
+        {"API_RATE", "10000r/s"},    {"API_BURST", "100000"},    {"AUTH_RATE", "10000r/s"},
+        {"AUTH_BURST", "100000"},    {"WRITE_RATE", "10000r/s"}, {"WRITE_BURST", "100000"},
+        {"STREAM_RATE", "10000r/s"}, {"STREAM_BURST", "100000"}, {"API_CONN_PER_IP", "100000"}};
     return limits;
 }
 
