@@ -241,8 +241,9 @@ validate_and_derive() {
         fail "WORKER_RLIMIT_NOFILE='$WORKER_RLIMIT_NOFILE' must be a positive number"
     [[ "$SSE_CONN_PER_IP" =~ ^[1-9][0-9]*$ ]] ||
         fail "SSE_CONN_PER_IP='$SSE_CONN_PER_IP' must be a positive number"
-    [[ "$API_CONN_PER_IP" =~ ^[1-9][0-9]{0,5}$ ]] ||
-        fail "API_CONN_PER_IP='$API_CONN_PER_IP' must be a number 1..999999"
+    # nginx's limit_conn takes at most 65535.
+    [[ "$API_CONN_PER_IP" =~ ^[1-9][0-9]{0,4}$ && "$API_CONN_PER_IP" -le 65535 ]] ||
+        fail "API_CONN_PER_IP='$API_CONN_PER_IP' must be a number 1..65535"
     [[ "$SSE_READ_TIMEOUT" =~ ^[1-9][0-9]*(ms|s|m|h|d)?$ ]] ||
         fail "SSE_READ_TIMEOUT='$SSE_READ_TIMEOUT' must be an nginx time such as 3600s or 1h"
     local sse

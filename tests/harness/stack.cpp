@@ -25,7 +25,7 @@ const Env& high_nginx_limits() {
     static const Env limits = {
         {"API_RATE", "10000r/s"},    {"API_BURST", "100000"},    {"AUTH_RATE", "10000r/s"},
         {"AUTH_BURST", "100000"},    {"WRITE_RATE", "10000r/s"}, {"WRITE_BURST", "100000"},
-        {"STREAM_RATE", "10000r/s"}, {"STREAM_BURST", "100000"}, {"API_CONN_PER_IP", "100000"}};
+        {"STREAM_RATE", "10000r/s"}, {"STREAM_BURST", "100000"}, {"API_CONN_PER_IP", "60000"}};
     return limits;
 }
 
