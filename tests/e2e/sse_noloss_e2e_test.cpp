@@ -123,19 +123,20 @@ class Subscriber {
     std::thread thread_;
 };
 
-// A writer that commits its share of rows, reconnecting and retrying through
-// a PostgreSQL restart (the truth is read back from the table at the end).
+// A writer that commits at least its share of rows and goes on until `stop`,
+// reconnecting and retrying through a PostgreSQL restart (the truth is read
+// back from the table at the end).
 void write_changes(const std::string& url, const std::vector<std::string>& topics, int writer,
-                   int rows) {
+                   int rows, const std::atomic<bool>& stop) {
     std::mt19937 rng(static_cast<unsigned>(writer * 7919));
     std::optional<db::Connection> conn;
     int done = 0;
-    while (done < rows) {
+    while (done < rows || !stop) {
         try {
             if (!conn) {
                 conn.emplace(db::Connection::open({url, "sse-noloss-writer"}));
             }
-            const int n = std::min(rows - done, 1 + static_cast<int>(rng() % 4));
+            const int n = 1 + static_cast<int>(rng() % 4);
             db::Tx tx(*conn);
             for (int i = 0; i < n; ++i) {
                 static constexpr db::Statement kInsert{"noloss_insert",
@@ -210,20 +211,22 @@ class SseNoLossTest : public ::testing::Test {
         }
         std::this_thread::sleep_for(1s);  // most streams are open before the first write
         std::vector<std::thread> writers;
+        std::atomic<bool> stop{false};
         for (int w = 0; w < kWriters; ++w) {
             writers.emplace_back(write_changes, stack_->database_url(), topics_, w,
-                                 kChanges / kWriters);
+                                 kChanges / kWriters, std::cref(stop));
         }
-        std::this_thread::sleep_for(1000ms);
-        const std::int64_t before = max_id();
+        // The disturbance lands among the writes, on slow machines too: it
+        // waits for 100 rows, and the writers go on until 100 more followed it.
+        EXPECT_TRUE(harness::wait_until([&] { return max_id() > baseline + 100; }, 60s));
         disturb();
         const std::int64_t after = max_id();
+        EXPECT_TRUE(harness::wait_until([&] { return max_id() > after + 100; }, 60s))
+            << "no writes went through after the disturbance";
+        stop = true;
         for (auto& t : writers) {
             t.join();
         }
-        // The disturbance came with writes before and after it.
-        EXPECT_GT(before, baseline + 100);
-        EXPECT_LT(after, max_id() - 100);
         // The truth: every row the writers committed, in id order.
         const std::string rows = stack_->postgres().psql(
             "scoreline", "SELECT id || ' ' || topic FROM outbox WHERE id > " +
