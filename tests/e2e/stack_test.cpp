@@ -102,8 +102,10 @@ TEST_F(StackTest, TraceparentIsLoggedWithTheRequest) {
             return false;
         },
         std::chrono::seconds(2)));
-    // nginx logs it too, in its JSON access log.
-    EXPECT_NE(stack_->nginx_access_log().find(trace), std::string::npos);
+    // nginx logs it too, in its JSON access log (written after the answer went out).
+    EXPECT_TRUE(harness::wait_until(
+        [&] { return stack_->nginx_access_log().find(trace) != std::string::npos; },
+        std::chrono::seconds(2)));
 }
 
 TEST_F(StackTest, EachRequestGetsItsOwnId) {
