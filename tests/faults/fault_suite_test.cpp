@@ -9,8 +9,15 @@
 //     connection died, or nginx answered 502/504 because the worker did) may
 //     be either; the writer reads the game back and goes on;
 //   - every stream message exactly once, in id order, to every subscriber.
-// Each score a writer sends is unique (home = the game's attempt counter), so
-// score_history tells exactly which attempts were applied.
+// Two subscribers read slowly (a capped receive rate), so the server's buffers
+// for them fill up; they too must get every message once, in order.
+// Each score a writer sends is unique within a scenario (home, away = the
+// game's attempt counter in base 1000), so score_history tells exactly which
+// attempts were applied.
+//
+// Besides the single faults: PostgreSQL stopped for FAULT_PG_DOWN_SECONDS
+// (default 30), and a soak of FAULT_SOAK_SECONDS (default 60; the outside run
+// soaked for 300) with a worker killed every 10 s and nginx reloaded halfway.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -38,14 +45,21 @@ using nlohmann::json;
 constexpr int kWriters = 6;
 constexpr int kSubscribers = 12;
 constexpr int kFlapping = 4;
+constexpr int kSlow = 2;    // after the flapping ones
 constexpr int kTeams = 10;  // per event: 45 games each
 constexpr auto kWriteTime = 6s;
 
 struct Attempt {
     std::int64_t game = 0;
-    int home = 0;
+    int n = 0;  // the game's attempt counter: home = n % 1000, away = n / 1000
     long status = 0;
 };
+
+// A whole number of seconds from the environment, or the default.
+std::chrono::seconds seconds_from_env(const char* name, long fallback) {
+    const char* v = std::getenv(name);
+    return std::chrono::seconds(v && *v ? std::stol(v) : fallback);
+}
 
 class Faults : public ::testing::Test {
   protected:
@@ -135,16 +149,16 @@ class Faults : public ::testing::Test {
     }
 
     // The game's current version, read until an answer comes (the fault may
-    // still be going on).
+    // still be going on: PostgreSQL may be away for half a minute).
     static std::int64_t version_of(std::int64_t game) {
-        for (int i = 0; i < 600; ++i) {
+        for (int i = 0; i < 1800; ++i) {
             auto r = send("GET", "/api/v1/games/" + std::to_string(game));
             if (r.status == 200) {
                 return json::parse(r.body)["version"];
             }
             std::this_thread::sleep_for(50ms);
         }
-        ADD_FAILURE() << "game " << game << " unreadable for 30 s";
+        ADD_FAILURE() << "game " << game << " unreadable for 90 s";
         return 0;
     }
 
@@ -160,14 +174,16 @@ class Faults : public ::testing::Test {
         }
         for (std::size_t n = 0; !stop; ++n) {
             const std::int64_t game = mine[n % mine.size()];
-            const int home = ++attempts[game];
-            if (home > 999) {
-                break;  // the score's upper bound: enough for any run
+            const int n_attempt = ++attempts[game];
+            if (n_attempt >= 1000 * 1000) {
+                break;  // both scores at their upper bound: enough for any run
             }
             auto r = send("PUT", "/api/v1/games/" + std::to_string(game) + "/score",
-                          {{"home_score", home}, {"away_score", writer}, {"status", "live"}},
+                          {{"home_score", n_attempt % 1000},
+                           {"away_score", n_attempt / 1000},
+                           {"status", "live"}},
                           {"If-Match: \"" + std::to_string(version[game]) + "\""});
-            const Attempt a{game, home, r.status};
+            const Attempt a{game, n_attempt, r.status};
             if (r.status == 200) {
                 acked.push_back(a);
                 version[game] = json::parse(r.body)["version"];
@@ -197,8 +213,11 @@ class Faults : public ::testing::Test {
             if (i % 3 == 0) {
                 topics = topics_;
             }
+            const harness::Pace pace = i < kFlapping           ? harness::Pace::kFlapping
+                                       : i < kFlapping + kSlow ? harness::Pace::kSlow
+                                                               : harness::Pace::kSteady;
             subscribers.push_back(std::make_unique<harness::StreamSubscriber>(
-                *stack_, topics, baseline, i < kFlapping, 1000u + static_cast<unsigned>(i)));
+                *stack_, topics, baseline, pace, 1000u + static_cast<unsigned>(i)));
         }
         std::atomic<bool> stop{false};
         std::vector<std::vector<Attempt>> acked(kWriters), refused(kWriters), unknown(kWriters);
@@ -229,11 +248,11 @@ class Faults : public ::testing::Test {
         // Writes: what score_history holds for each attempt.
         std::set<std::pair<std::int64_t, int>> applied;
         {
-            std::istringstream rows(
-                stack_->postgres().psql("scoreline",
-                                        "SELECT game_id || ' ' || new_home_score FROM "
-                                        "score_history WHERE kind = 'update' AND id > " +
-                                            std::to_string(history_baseline)));
+            std::istringstream rows(stack_->postgres().psql(
+                "scoreline",
+                "SELECT game_id || ' ' || (new_away_score * 1000 + new_home_score) FROM "
+                "score_history WHERE kind = 'update' AND id > " +
+                    std::to_string(history_baseline)));
             std::string line;
             while (std::getline(rows, line)) {
                 const auto sp = line.find(' ');
@@ -244,19 +263,19 @@ class Faults : public ::testing::Test {
                     refused_total = 0;
         for (int w = 0; w < kWriters; ++w) {
             for (const auto& a : acked[static_cast<std::size_t>(w)]) {
-                lost += applied.count({a.game, a.home}) == 0 ? 1 : 0;
+                lost += applied.count({a.game, a.n}) == 0 ? 1 : 0;
             }
             for (const auto& a : refused[static_cast<std::size_t>(w)]) {
                 ++refused_total;
-                if (applied.count({a.game, a.home}) != 0) {
+                if (applied.count({a.game, a.n}) != 0) {
                     ++wrongly_applied;
-                    ADD_FAILURE() << "game " << a.game << " home " << a.home << " answered "
+                    ADD_FAILURE() << "game " << a.game << " attempt " << a.n << " answered "
                                   << a.status << " but was applied";
                 }
             }
             for (const auto& a : unknown[static_cast<std::size_t>(w)]) {
                 ++unknown_total;
-                unknown_applied += applied.count({a.game, a.home});
+                unknown_applied += applied.count({a.game, a.n});
             }
         }
         EXPECT_EQ(lost, 0u) << "acknowledged writes missing from score_history";
@@ -385,6 +404,34 @@ TEST_F(Faults, ApiRollingRestart) {
 
 TEST_F(Faults, PostgresRestarted) {
     run([&] { stack_->postgres().restart(); });
+}
+
+TEST_F(Faults, PostgresStoppedForHalfAMinute) {
+    run([&] {
+        stack_->postgres().stop();
+        std::this_thread::sleep_for(seconds_from_env("FAULT_PG_DOWN_SECONDS", 30));
+        stack_->postgres().start();
+    });
+}
+
+TEST_F(Faults, Soak) {
+    const auto soak = seconds_from_env("FAULT_SOAK_SECONDS", 60);
+    run([&] {
+        const auto start = std::chrono::steady_clock::now();
+        bool reloaded = false;
+        while (std::chrono::steady_clock::now() - start < soak) {
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                10s, soak - (std::chrono::steady_clock::now() - start)));
+            if (!reloaded && std::chrono::steady_clock::now() - start >= soak / 2) {
+                stack_->reload_nginx();
+                reloaded = true;
+            }
+            const auto pids = workers();
+            if (!pids.empty()) {
+                ::kill(pids.front(), SIGKILL);
+            }
+        }
+    });
 }
 
 TEST_F(Faults, NginxReloaded) {

@@ -174,9 +174,13 @@ void SseClient::run() {
     if (options_.http1_only || options_.stop_reading) {
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
     }
-    if (options_.stop_reading) {
+    if (options_.stop_reading || options_.max_recv_bytes_per_s > 0) {
         curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &small_receive_buffer);
         curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 1024L);
+    }
+    if (options_.max_recv_bytes_per_s > 0) {
+        curl_easy_setopt(easy, CURLOPT_MAX_RECV_SPEED_LARGE,
+                         static_cast<curl_off_t>(options_.max_recv_bytes_per_s));
     }
     curl_multi_add_handle(multi, easy);
     int running = 1;

@@ -33,6 +33,9 @@ struct SseClientOptions {
     // Stop reading after the first body bytes (a client that never reads),
     // with a small receive buffer so the server feels it soon.
     bool stop_reading = false;
+    // Above 0: read at most this many bytes a second (a slow client), with
+    // the same small receive buffer.
+    long max_recv_bytes_per_s = 0;
 };
 
 class SseClient {

@@ -12,8 +12,13 @@ namespace harness {
 using namespace std::chrono_literals;
 
 StreamSubscriber::StreamSubscriber(Stack& stack, std::vector<std::string> topics,
-                                   std::int64_t after_id, bool flapping, unsigned seed)
-    : stack_(stack), topics_(std::move(topics)), last_(after_id), flapping_(flapping), rng_(seed) {
+                                   std::int64_t after_id, Pace pace, unsigned seed)
+    : stack_(stack),
+      topics_(std::move(topics)),
+      last_(after_id),
+      pace_(pace),
+      slow_until_(std::chrono::steady_clock::now() + kSlowFor),
+      rng_(seed) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -43,6 +48,10 @@ void StreamSubscriber::run() {
         o.ca_file = stack_.cert_file();
         o.headers = {"Last-Event-ID: " + std::to_string(last_.load())};
         o.http1_only = (rng_() % 2) == 0;
+        const bool slow = pace_ == Pace::kSlow && std::chrono::steady_clock::now() < slow_until_;
+        if (slow) {
+            o.max_recv_bytes_per_s = kSlowBytesPerSecond;
+        }
         SseClient client(o);
         ++connections_;
         if (client.wait_status(10s) != 200) {
@@ -55,7 +64,9 @@ void StreamSubscriber::run() {
         for (;;) {
             const bool ended = client.wait_finished(50ms);
             take(client.events(), taken);
-            if (ended || stop_ || (flapping_ && std::chrono::steady_clock::now() > deadline)) {
+            const auto now = std::chrono::steady_clock::now();
+            if (ended || stop_ || (pace_ == Pace::kFlapping && now > deadline) ||
+                (slow && now >= slow_until_)) {
                 break;
             }
         }

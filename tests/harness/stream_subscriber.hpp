@@ -3,10 +3,15 @@
 // ends or is refused (a 502 while a process dies, a 503 while PostgreSQL is
 // away), and keeps every message it was given, in arrival order, for the
 // test to compare with the outbox table. A flapping subscriber also drops
-// its stream at random moments. Its own thread; stops in the destructor.
+// its stream at random moments; a slow one reads at a capped rate for its
+// first kSlowFor, so the server's buffers for it fill up, then drops that
+// stream and reads at full speed (a client slower than the stream for good
+// falls ever further behind, and past the replay window gets a reset, as it
+// should). Its own thread; stops in the destructor.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <random>
@@ -19,10 +24,16 @@
 
 namespace harness {
 
+enum class Pace { kSteady, kFlapping, kSlow };
+
 class StreamSubscriber {
   public:
+    // A slow subscriber reads this many bytes a second at most, for kSlowFor.
+    static constexpr long kSlowBytesPerSecond = 32 * 1024;
+    static constexpr std::chrono::seconds kSlowFor{8};
+
     StreamSubscriber(Stack& stack, std::vector<std::string> topics, std::int64_t after_id,
-                     bool flapping, unsigned seed);
+                     Pace pace, unsigned seed);
     ~StreamSubscriber();
     StreamSubscriber(const StreamSubscriber&) = delete;
     StreamSubscriber& operator=(const StreamSubscriber&) = delete;
@@ -43,7 +54,8 @@ class StreamSubscriber {
     Stack& stack_;
     std::vector<std::string> topics_;
     std::atomic<std::int64_t> last_;
-    bool flapping_;
+    Pace pace_;
+    std::chrono::steady_clock::time_point slow_until_;
     std::mt19937 rng_;
     std::atomic<bool> stop_{false};
     std::atomic<int> connections_{0};
