@@ -6,128 +6,22 @@
 // reports disk_full from every worker, and once space is free again the same
 // request succeeds.
 //
-// Mounting a tmpfs needs a mount namespace of our own: as root a plain one;
-// as any other user a user namespace that maps the user to itself, so the
-// harness still runs PostgreSQL as that user. main() enters it before gtest
-// starts any thread (unshare(CLONE_NEWUSER) refuses a threaded process). The
-// processes the harness starts inherit it; nothing outside sees the mount.
-#include <fcntl.h>
+// The tmpfs lives in a mount namespace of the test's own, entered in main()
+// (tests/harness/small_filesystem.hpp).
 #include <gtest/gtest.h>
-#include <pwd.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
 #include "db/connection.hpp"
 #include "http_client.hpp"
-#include "process.hpp"
+#include "small_filesystem.hpp"
 #include "stack.hpp"
 
 namespace {
 
 using nlohmann::json;
-
-void write_proc(const std::string& path, const std::string& text) {
-    std::ofstream out(path);
-    out << text;
-    out.close();
-    if (!out) {
-        throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-    }
-}
-
-// A private mount namespace for this process and its children.
-void enter_private_mount_namespace() {
-    if (::geteuid() == 0) {
-        if (::unshare(CLONE_NEWNS) != 0) {
-            throw std::runtime_error(std::string("unshare(CLONE_NEWNS): ") + std::strerror(errno));
-        }
-    } else {
-        const uid_t uid = ::geteuid();
-        const gid_t gid = ::getegid();
-        if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
-            throw std::runtime_error(
-                std::string("unshare(CLONE_NEWUSER|CLONE_NEWNS): ") + std::strerror(errno) +
-                " (unprivileged user namespaces are needed to run this test as a non-root user)");
-        }
-        write_proc("/proc/self/setgroups", "deny");
-        write_proc("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1");
-        write_proc("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1");
-    }
-    // Mounts made from here on stay in this namespace.
-    if (::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-        throw std::runtime_error(std::string("mount --make-rprivate /: ") + std::strerror(errno));
-    }
-}
-
-// The owner PostgreSQL's files need: the harness's unprivileged user as root,
-// otherwise ourselves.
-std::pair<uid_t, gid_t> postgres_owner() {
-    if (auto user = harness::unprivileged_user()) {
-        struct passwd* pw = ::getpwnam(user->c_str());
-        if (!pw) {
-            throw std::runtime_error("no such user: " + *user);
-        }
-        return {pw->pw_uid, pw->pw_gid};
-    }
-    return {::geteuid(), ::getegid()};
-}
-
-// A 1 MiB tmpfs mounted on a fresh directory, unmounted on destruction.
-class SmallFilesystem {
-  public:
-    SmallFilesystem() : dir_("tablespace") {
-        const auto [uid, gid] = postgres_owner();
-        const std::string options =
-            "size=1m,mode=0700,uid=" + std::to_string(uid) + ",gid=" + std::to_string(gid);
-        if (::mount("tmpfs", dir_.path().c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) !=
-            0) {
-            throw std::runtime_error("mount tmpfs on " + dir_.path() + ": " + std::strerror(errno));
-        }
-    }
-    SmallFilesystem(const SmallFilesystem&) = delete;
-    SmallFilesystem& operator=(const SmallFilesystem&) = delete;
-    ~SmallFilesystem() { ::umount2(dir_.path().c_str(), MNT_DETACH); }
-
-    [[nodiscard]] const std::string& path() const noexcept { return dir_.path(); }
-
-    // Writes a file until the filesystem has no block left; returns its size.
-    long fill(const std::string& name) const {
-        const std::string file = dir_.path() + "/" + name;
-        const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            throw std::runtime_error("open " + file + ": " + std::strerror(errno));
-        }
-        const std::string chunk(4096, 'x');
-        long written = 0;
-        // 1 MiB in 4 KiB pages: at most 256 writes succeed.
-        for (int i = 0; i < 1024; ++i) {
-            const ssize_t n = ::write(fd, chunk.data(), chunk.size());
-            if (n <= 0) {
-                break;
-            }
-            written += n;
-        }
-        const int saved = errno;
-        ::close(fd);
-        if (saved != ENOSPC) {
-            throw std::runtime_error("filling " + file +
-                                     " stopped without ENOSPC: " + std::strerror(saved));
-        }
-        return written;
-    }
-
-  private:
-    harness::TempDir dir_;
-};
 
 harness::HttpResponse call(harness::Stack& stack, const std::string& method,
                            const std::string& path, const json& body = nullptr,
@@ -153,7 +47,7 @@ json event_fields(const std::string& name) {
 }
 
 TEST(DbDiskFullTest, FullTablespaceIs503ChangesNothingAndReadyzReportsIt) {
-    SmallFilesystem small;
+    harness::SmallFilesystem small(1);
     harness::Stack stack(harness::StackOptions::with(3));
 
     const std::string email = "disk-full@example.org";
@@ -202,7 +96,7 @@ TEST(DbDiskFullTest, FullTablespaceIs503ChangesNothingAndReadyzReportsIt) {
         EXPECT_EQ(body.value("database", ""), "disk_full") << r.body;
     }
 
-    ASSERT_EQ(::unlink((small.path() + "/filler").c_str()), 0);
+    small.free("filler");
     auto created = call(stack, "POST", "/api/v1/events", event_fields("Room Cup"), token);
     EXPECT_EQ(created.status, 201) << created.body;
     EXPECT_EQ(side.exec(kCount).get<long>(0, 0), 1);
@@ -213,7 +107,7 @@ TEST(DbDiskFullTest, FullTablespaceIs503ChangesNothingAndReadyzReportsIt) {
 
 int main(int argc, char** argv) {
     try {
-        enter_private_mount_namespace();
+        harness::enter_private_mount_namespace();
     } catch (const std::exception& e) {
         std::cerr << "db_disk_full_e2e_test: " << e.what() << "\n";
         return 1;

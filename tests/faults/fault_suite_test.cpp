@@ -15,6 +15,9 @@
 // game's attempt counter in base 1000), so score_history tells exactly which
 // attempts were applied.
 //
+// score_history lives in a tablespace on a tmpfs of its own (a mount namespace
+// entered in main()), so a scenario can fill the disk under the writes.
+//
 // Besides the single faults: PostgreSQL stopped for FAULT_PG_DOWN_SECONDS
 // (default 30), and a soak of FAULT_SOAK_SECONDS (default 60; the outside run
 // soaked for 300) with a worker killed every 10 s and nginx reloaded halfway.
@@ -34,6 +37,7 @@
 #include <thread>
 
 #include "http_client.hpp"
+#include "small_filesystem.hpp"
 #include "stack.hpp"
 #include "stream_subscriber.hpp"
 
@@ -73,7 +77,12 @@ class Faults : public ::testing::Test {
                      {"SCORELINE_SSE_DB_RECONNECT_MAX_MS", "500"},
                      {"SCORELINE_SSE_ACCESS_CACHE_MS", "1000"}};
         o.nginx_env = {{"SSE_CONN_PER_IP", "10000"}};
+        disk_ = new harness::SmallFilesystem(256);
         stack_ = new harness::Stack(o);
+        (void)stack_->postgres().psql("scoreline",
+                                      "CREATE TABLESPACE small LOCATION '" + disk_->path() + "'");
+        (void)stack_->postgres().psql("scoreline",
+                                      "ALTER TABLE score_history SET TABLESPACE small");
         token_ = sign_up();
         for (int e = 0; e < 2; ++e) {
             make_event(e);
@@ -82,6 +91,8 @@ class Faults : public ::testing::Test {
     static void TearDownTestSuite() {
         delete stack_;
         stack_ = nullptr;
+        delete disk_;
+        disk_ = nullptr;
     }
 
     static harness::HttpResponse send(const std::string& method, const std::string& path,
@@ -281,6 +292,7 @@ class Faults : public ::testing::Test {
         EXPECT_EQ(lost, 0u) << "acknowledged writes missing from score_history";
         EXPECT_EQ(wrongly_applied, 0u);
         EXPECT_GT(acked_count(), 100u);
+        refused_in_last_run_ = refused_total;
 
         // Streams: every outbox row of a subscriber's topics, once, in order.
         std::vector<std::pair<std::int64_t, std::string>> all;
@@ -347,12 +359,16 @@ class Faults : public ::testing::Test {
         return out;
     }
 
+    static harness::SmallFilesystem* disk_;
     static harness::Stack* stack_;
+    static std::size_t refused_in_last_run_;
     static std::string token_;
     static std::vector<std::int64_t> games_;
     static std::vector<std::string> topics_;
 };
+harness::SmallFilesystem* Faults::disk_ = nullptr;
 harness::Stack* Faults::stack_ = nullptr;
+std::size_t Faults::refused_in_last_run_ = 0;
 std::string Faults::token_;
 std::vector<std::int64_t> Faults::games_;
 std::vector<std::string> Faults::topics_;
@@ -414,6 +430,15 @@ TEST_F(Faults, PostgresStoppedForHalfAMinute) {
     });
 }
 
+TEST_F(Faults, DiskFull) {
+    run([&] {
+        (void)disk_->fill("filler");
+        std::this_thread::sleep_for(3s);
+        disk_->free("filler");
+    });
+    EXPECT_GT(refused_in_last_run_, 0u) << "no write met the full disk";
+}
+
 TEST_F(Faults, Soak) {
     const auto soak = seconds_from_env("FAULT_SOAK_SECONDS", 60);
     run([&] {
@@ -447,3 +472,14 @@ TEST_F(Faults, ScorelineSseKilledAndRestarted) {
 }
 
 }  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        harness::enter_private_mount_namespace();
+    } catch (const std::exception& e) {
+        std::cerr << "fault_e2e_test: " << e.what() << "\n";
+        return 1;
+    }
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
