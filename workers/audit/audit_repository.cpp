@@ -43,13 +43,13 @@ nlohmann::json json_or_null(const db::Result& r, int row, int col) {
 
 }  // namespace
 
-Origin Origin::of(const http::Request& req) {
+Origin Origin::from(std::string_view remote_addr, std::string_view request_id) {
     Origin o;
-    if (is_ip_address(req.remote_addr)) {
-        o.ip = req.remote_addr;
+    if (is_ip_address(std::string(remote_addr))) {
+        o.ip = std::string(remote_addr);
     }
-    if (!req.request_id.empty()) {
-        o.request_id = req.request_id;
+    if (!request_id.empty()) {
+        o.request_id = std::string(request_id);
     }
     return o;
 }
