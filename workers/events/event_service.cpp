@@ -212,9 +212,7 @@ Page list_events(db::Connection& conn, const Caller& caller, const EventListQuer
     if (query.cursor) {
         auto c = decode_cursor(kEventCursor, *query.cursor);
         if (!c || !parse_date(c->key)) {
-            throw domain::Refusal::invalid_fields(
-                "the query has invalid parameters",
-                {{"cursor", "is not a cursor this list returned"}});
+            refuse_cursor();
         }
         f.after_starts_on = c->key;
         f.after_id = c->id;

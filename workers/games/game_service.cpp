@@ -108,9 +108,7 @@ Page list_games(db::Connection& conn, const Caller& caller, std::int64_t event_i
     if (q.cursor) {
         auto c = decode_cursor(kGameCursor, *q.cursor);
         if (!c || !parse_instant(c->key)) {
-            throw domain::Refusal::invalid_fields(
-                "the query has invalid parameters",
-                {{"cursor", "is not a cursor this list returned"}});
+            refuse_cursor();
         }
         f.after_starts_at = c->key;
         f.after_id = c->id;
