@@ -13,6 +13,7 @@
 #include "accounts/auth_runtime.hpp"
 #include "accounts/registration.hpp"
 #include "api_config.hpp"
+#include "domain/refusal.hpp"
 #include "log.hpp"
 
 namespace api {
@@ -106,25 +107,25 @@ int create(int argc, char** argv, const config::Source& src) {
     db::Connection conn = db::Connection::open(cfg.database);
     accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}};
     accounts::Call call{conn, runtime, {}, cfg.db_retry_attempts};
-    const auto result = accounts::register_account(
-        call, {(*opts)["--email"], (*opts)["--display-name"], *password}, "admin");
-    switch (result.status) {
-        case accounts::RegisterResult::Status::kCreated:
-            std::printf("created admin %lld <%s>\n", static_cast<long long>(result.user->id),
-                        result.user->email.c_str());
-            return 0;
-        case accounts::RegisterResult::Status::kEmailTaken:
+    try {
+        const accounts::User user = accounts::register_account(
+            call, {(*opts)["--email"], (*opts)["--display-name"], *password}, "admin");
+        std::printf("created admin %lld <%s>\n", static_cast<long long>(user.id),
+                    user.email.c_str());
+        return 0;
+    } catch (const domain::Refusal& r) {
+        if (r.kind() == domain::Refusal::Kind::kConflict) {
             std::fprintf(stderr,
                          "scoreline-api admin: an account with this email exists; use "
                          "'scoreline-api admin set-role --email EMAIL --role admin'\n");
             return 1;
-        case accounts::RegisterResult::Status::kInvalid:
-            break;
+        }
+        for (const auto& e : r.fields()) {
+            std::fprintf(stderr, "scoreline-api admin: %s %s\n", e.field.c_str(),
+                         e.message.c_str());
+        }
+        return 1;
     }
-    for (const auto& e : result.errors) {
-        std::fprintf(stderr, "scoreline-api admin: %s %s\n", e.field.c_str(), e.message.c_str());
-    }
-    return 1;
 }
 
 int set_role(int argc, char** argv, const config::Source& src) {
@@ -136,7 +137,13 @@ int set_role(int argc, char** argv, const config::Source& src) {
     db::Connection conn = db::Connection::open(cfg.database);
     accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}};
     accounts::Call call{conn, runtime, {}, cfg.db_retry_attempts};
-    const auto change = accounts::set_role(call, (*opts)["--email"], (*opts)["--role"]);
+    accounts::RoleChange change;
+    try {
+        change = accounts::set_role(call, (*opts)["--email"], (*opts)["--role"]);
+    } catch (const domain::Refusal&) {
+        std::fprintf(stderr, "scoreline-api admin: no account with this email\n");
+        return 1;
+    }
     switch (change.status) {
         case accounts::RoleChange::Status::kChanged:
             std::printf("user %lld: role %s -> %s\n", static_cast<long long>(change.user_id),
@@ -146,10 +153,7 @@ int set_role(int argc, char** argv, const config::Source& src) {
             std::printf("user %lld: role is %s already\n", static_cast<long long>(change.user_id),
                         change.old_role.c_str());
             return 0;
-        case accounts::RoleChange::Status::kNoSuchUser:
-            break;
     }
-    std::fprintf(stderr, "scoreline-api admin: no account with this email\n");
     return 1;
 }
 

@@ -1,6 +1,6 @@
 // api::Context: what a handler gets for one request — the request, the
 // worker's database connection (opened on demand), the configuration and,
-// once accounts::authenticate() ran, the authenticated actor.
+// once api::authenticate() ran (handlers/authenticate.hpp), the authenticated actor.
 #pragma once
 
 #include <chrono>
@@ -75,7 +75,7 @@ struct Context {
     http::Request& req;
     Database& database;
     const ApiConfig& config;
-    // Set by accounts::authenticate() from the Bearer token; empty = anonymous.
+    // Set by api::authenticate() from the Bearer token; empty = anonymous.
     std::optional<authz::Actor> actor{};
 
     [[nodiscard]] db::Connection& db() { return database.get(); }

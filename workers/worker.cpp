@@ -13,8 +13,9 @@
 #include <cstring>
 #include <random>
 
-#include "accounts/authenticate.hpp"
 #include "fcgi_exchange.hpp"
+#include "handlers/authenticate.hpp"
+#include "handlers/refusal_response.hpp"
 #include "http/problem.hpp"
 #include "http/traceparent.hpp"
 #include "log.hpp"
@@ -74,7 +75,7 @@ void enforce_rate_limit(const http::Request& req, RouteClass route_class, const 
     if (!limit || buckets == nullptr) {
         return;
     }
-    const std::optional<std::int64_t> user = accounts::token_user_id(req);
+    const std::optional<std::int64_t> user = token_user_id(req);
     const ratelimit::Decision d =
         buckets->take(rate_key(route_class, user, req.remote_addr), *limit);
     if (d.allowed) {
@@ -99,8 +100,7 @@ http::Response database_failure(const db::Error& e, Database& database,
     const auto unavailable = [&](std::string_view condition, std::string detail, int retry_after) {
         slog::error("db_unavailable",
                     {{"condition", condition}, {"sqlstate", e.sqlstate()}, {"error", e.what()}});
-        return http::Problem(503, std::move(detail))
-            .with_header("Retry-After", std::to_string(retry_after))
+        return to_problem(domain::Refusal::unavailable(std::move(detail), retry_after))
             .to_response(request_id);
     };
     if (dynamic_cast<const db::ConnectionLost*>(&e)) {
@@ -150,6 +150,8 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
         response = route.handler(ctx);
     } catch (const http::Problem& p) {
         response = p.to_response(req.request_id);
+    } catch (const domain::Refusal& r) {
+        response = to_problem(r).to_response(req.request_id);
     } catch (const db::Error& e) {
         response = database_failure(e, database, req.request_id);
     } catch (const std::exception& e) {

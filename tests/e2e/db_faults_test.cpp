@@ -11,6 +11,7 @@
 
 #include "db/connection.hpp"
 #include "http_client.hpp"
+#include "sign_up.hpp"
 #include "stack.hpp"
 
 namespace {
@@ -54,16 +55,7 @@ class DbFaultsTest : public ::testing::Test {
         static int next = 0;
         harness::HttpClient client;
         Account a{tag + "-" + std::to_string(++next) + "@example.org", {}};
-        const std::string pw = "a long enough passphrase 91";
-        auto reg = call(client, "POST", "/api/v1/auth/register",
-                        {{"email", a.email}, {"password", pw}, {"display_name", "Fault " + tag}});
-        EXPECT_EQ(reg.status, 201) << reg.body;
-        auto login =
-            call(client, "POST", "/api/v1/auth/login", {{"email", a.email}, {"password", pw}});
-        EXPECT_EQ(login.status, 200) << login.body;
-        if (login.status == 200) {
-            a.token = json::parse(login.body)["access_token"].get<std::string>();
-        }
+        a.token = harness::sign_up(client, *stack_, a.email, "Fault " + tag).access_token;
         return a;
     }
 

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "http_client.hpp"
+#include "sign_up.hpp"
 #include "stack.hpp"
 
 namespace {
@@ -71,20 +72,8 @@ class EdgeCacheTest : public ::testing::Test {
         std::random_device rd;
         const std::string email =
             "cache-" + std::to_string(next++) + "-" + std::to_string(rd()) + "@example.org";
-        // 20 random letters and digits: strong for any password policy.
-        static const char kAlphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        std::string pw = "Tq-";
-        for (int i = 0; i < 20; ++i) {
-            pw += kAlphabet[rd() % (sizeof kAlphabet - 1)];
-        }
-        pw += "!7";
-        auto reg = send("POST", "/api/v1/auth/register", {}, {},
-                        {{"email", email}, {"password", pw}, {"display_name", "Edge Reader"}});
-        EXPECT_EQ(reg.status, 201) << reg.body;
-        auto login =
-            send("POST", "/api/v1/auth/login", {}, {}, {{"email", email}, {"password", pw}});
-        EXPECT_EQ(login.status, 200) << login.body;
-        return body_of(login).value("access_token", "");
+        harness::HttpClient client(stack_->cert_file());
+        return harness::sign_up(client, *stack_, email, "Edge Reader").access_token;
     }
 
     struct Event {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "http_client.hpp"
+#include "sign_up.hpp"
 #include "sse_client.hpp"
 #include "sse_fixture.hpp"
 #include "stack.hpp"
@@ -66,26 +67,17 @@ class SseE2eTest : public ::testing::Test {
         for (unsigned char b : raw) {
             tag += "0123456789abcdef"[b & 15];
         }
-        const std::string email = "sse-" + tag + "@example.org";
-        const std::string password = "Pw-" + tag + "-Zq7!x";
         harness::HttpClient http(stack_->cert_file());
-        auto reg = http.request(
-            "POST", stack_->https_url("/api/v1/auth/register"),
-            nlohmann::json(
-                {{"email", email}, {"password", password}, {"display_name", "SSE " + tag}})
-                .dump(),
-            {"Content-Type: application/json"});
-        EXPECT_EQ(reg.status, 201) << reg.body;
-        const auto id = nlohmann::json::parse(reg.body).value("id", std::int64_t{0});
+        const harness::SignedUp account =
+            harness::sign_up(http, *stack_, "sse-" + tag + "@example.org", "SSE " + tag);
         if (admin) {
+            // The role is read from the users row on every request, so the
+            // token of the login above is an admin's from now on.
             (void)stack_->postgres().psql(
-                "scoreline", "UPDATE users SET role = 'admin' WHERE id = " + std::to_string(id));
+                "scoreline",
+                "UPDATE users SET role = 'admin' WHERE id = " + std::to_string(account.id));
         }
-        auto login = http.request("POST", stack_->https_url("/api/v1/auth/login"),
-                                  nlohmann::json({{"email", email}, {"password", password}}).dump(),
-                                  {"Content-Type: application/json"});
-        EXPECT_EQ(login.status, 200) << login.body;
-        return {id, nlohmann::json::parse(login.body).value("access_token", "")};
+        return {account.id, account.access_token};
     }
     static harness::HttpResponse ticket_request(const std::string& token,
                                                 const std::vector<std::string>& topics) {

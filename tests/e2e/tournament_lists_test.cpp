@@ -166,4 +166,26 @@ TEST(TournamentLists, CsvExportEscapesFormulas) {
         tourtest::call("GET", "/api/v1/events/" + std::to_string(id) + "/export?format=xls"), 422);
 }
 
+// The JSON export's standings rows are GET /standings' rows, field for field
+// (issue 13: the export had drifted and lacked away_goals_for).
+TEST(TournamentLists, JsonExportStandingsRowsAreTheStandingsRows) {
+    const auto u = tourtest::new_user("exportrows");
+    const json e = published(u, "Export Rows Cup", "x", "2025-04-01");
+    const auto id = e["id"].get<std::int64_t>();
+    tourtest::add_team(u, id, "Home Side");
+    tourtest::add_team(u, id, "Away Side");
+    const json sched = tourtest::schedule(u, id, {{"first_game_at", "2025-04-02T18:00:00Z"}});
+    const auto gid = sched["games"][0]["id"].get<std::int64_t>();
+    ASSERT_EQ(tourtest::put_score(u, gid, 1, 1, "live").status, 200);
+    ASSERT_EQ(tourtest::put_score(u, gid, 1, 2, "final").status, 200);
+    auto standings = tourtest::call("GET", "/api/v1/events/" + std::to_string(id) + "/standings");
+    ASSERT_EQ(standings.status, 200) << standings.raw.body;
+    auto j = tourtest::call("GET", "/api/v1/events/" + std::to_string(id) + "/export?format=json");
+    ASSERT_EQ(j.status, 200) << j.raw.body;
+    ASSERT_EQ(standings.body["rows"].size(), 2u);
+    EXPECT_EQ(j.body["standings"]["rows"], standings.body["rows"]);
+    EXPECT_EQ(j.body["standings"]["version"], standings.body["version"]);
+    EXPECT_EQ(j.body["standings"]["rows"][0]["away_goals_for"], 2) << j.raw.body;
+}
+
 }  // namespace

@@ -2,7 +2,8 @@
 #include "tournament_suite.hpp"
 
 #include <atomic>
-#include <random>
+
+#include "sign_up.hpp"
 
 namespace tourtest {
 namespace {
@@ -21,17 +22,6 @@ class TournamentEnvironment : public ::testing::Environment {
 
 [[maybe_unused]] ::testing::Environment* const g_env =
     ::testing::AddGlobalTestEnvironment(new TournamentEnvironment);
-
-// 20 random letters and digits around fixed punctuation: strong for any policy.
-std::string password() {
-    static const char kAlphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    std::random_device rd;
-    std::string pw = "Tq-";
-    for (int i = 0; i < 20; ++i) {
-        pw += kAlphabet[rd() % (sizeof kAlphabet - 1)];
-    }
-    return pw + "!7";
-}
 
 }  // namespace
 
@@ -63,23 +53,17 @@ Reply call(const std::string& method, const std::string& path, const json& body,
 User new_user(const std::string& tag) {
     User u;
     u.email = tag + "-" + std::to_string(g_next++) + "@example.org";
-    const std::string pw = password();
-    auto reg = call("POST", "/api/v1/auth/register",
-                    {{"email", u.email}, {"password", pw}, {"display_name", "Player " + tag}});
-    EXPECT_EQ(reg.status, 201) << reg.raw.body;
-    auto login = call("POST", "/api/v1/auth/login", {{"email", u.email}, {"password", pw}});
-    EXPECT_EQ(login.status, 200) << login.raw.body;
-    if (login.status == 200) {
-        u.id = login.body["user"]["id"].get<std::int64_t>();
-        u.token = login.body["access_token"].get<std::string>();
-    }
+    thread_local harness::HttpClient client(g_stack->cert_file());
+    const harness::SignedUp account = harness::sign_up(client, *g_stack, u.email, "Player " + tag);
+    u.id = account.id;
+    u.token = account.access_token;
     return u;
 }
 
 User new_admin(const std::string& tag) {
     User u;
     u.email = tag + "-" + std::to_string(g_next++) + "@example.org";
-    const std::string pw = password();
+    const std::string pw = harness::strong_password();
     // printf is a shell builtin: the password never appears in an argv.
     harness::Env env = g_stack->api_env();
     env["ADMIN_STDIN"] = pw;

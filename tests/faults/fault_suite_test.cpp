@@ -37,6 +37,7 @@
 #include <thread>
 
 #include "http_client.hpp"
+#include "sign_up.hpp"
 #include "small_filesystem.hpp"
 #include "stack.hpp"
 #include "stream_subscriber.hpp"
@@ -109,17 +110,7 @@ class Faults : public ::testing::Test {
 
     static std::string sign_up() {
         harness::HttpClient client(stack_->cert_file());
-        const json login = {{"email", "faults@example.org"},
-                            {"password", "Faulty-Towers-Basil-1975"}};
-        json account = login;
-        account["display_name"] = "Fault Suite";
-        const std::vector<std::string> ct = {"Content-Type: application/json"};
-        auto reg =
-            client.request("POST", stack_->https_url("/api/v1/auth/register"), account.dump(), ct);
-        EXPECT_EQ(reg.status, 201) << reg.body;
-        auto r = client.request("POST", stack_->https_url("/api/v1/auth/login"), login.dump(), ct);
-        EXPECT_EQ(r.status, 200) << r.body;
-        return json::parse(r.body).value("access_token", "");
+        return harness::sign_up(client, *stack_, "faults@example.org", "Fault Suite").access_token;
     }
 
     static void make_event(int n) {

@@ -11,7 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "domain/refusal.hpp"
 #include "events/cursor.hpp"
+#include "handlers/refusal_response.hpp"
 #include "http/problem.hpp"
 
 namespace {
@@ -46,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const tournament::Cursor got = tournament::client_cursor(list, std::string(text));
         require(c && got.id == c->id && got.key == c->key);
-    } catch (const http::Problem& p) {
+    } catch (const domain::Refusal& r) {
+        const http::Problem p = api::to_problem(r);
         require(!c && p.status() == 422);
         require(nlohmann::json::accept(p.to_response("fuzz").body));
     }

@@ -6,10 +6,16 @@
 #include "accounts/user_repository.hpp"
 #include "auth/opaque_token.hpp"
 #include "auth/policy.hpp"
+#include "domain/refusal.hpp"
 #include "log.hpp"
 
 namespace accounts {
 namespace {
+
+[[noreturn]] void invalid_reset_token() {
+    throw domain::Refusal::invalid_fields("the reset token is invalid, expired or used",
+                                          {{"token", "is invalid, expired or already used"}});
+}
 
 std::string reset_mail_body(const std::string& display_name, const std::string& token,
                             std::chrono::seconds ttl) {
@@ -27,13 +33,10 @@ std::string reset_mail_body(const std::string& display_name, const std::string& 
 
 }  // namespace
 
-ResetRequestResult request_password_reset(Call& call, std::string_view email_raw) {
-    ResetRequestResult result;
+void request_password_reset(Call& call, std::string_view email_raw) {
     const std::string email = auth::normalize_email(email_raw);
     if (auto why = auth::email_problem(email)) {
-        result.email_valid = false;
-        result.email_problem = *why;
-        return result;
+        throw domain::Refusal::invalid_fields("the body has invalid fields", {{"email", *why}});
     }
     const auto mail_id = db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
         std::optional<std::int64_t> queued;
@@ -77,26 +80,23 @@ ResetRequestResult request_password_reset(Call& call, std::string_view email_raw
         // The local stack's "mailer": the body (with the token) stays in mail_outbox.
         slog::info("mail_queued", {{"mail_id", *mail_id}, {"kind", "password_reset"}});
     }
-    return result;
 }
 
-ResetConfirmResult confirm_password_reset(Call& call, std::string_view token,
-                                          std::string_view new_password) {
+void confirm_password_reset(Call& call, std::string_view token, std::string_view new_password) {
     const auto hash = auth::opaque_token_hash(token);
     if (!hash) {
-        return {};
+        invalid_reset_token();
     }
-    return db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
-        ResetConfirmResult r;
+    db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
+        // A refusal rolls the transaction back: nothing changes.
         auto reset = resets::find_for_update(tx, *hash);
         if (!reset || reset->used || reset->expired) {
-            return r;  // the transaction ends without a change
+            invalid_reset_token();
         }
         if (auto why = call.auth.passwords.policy.problem(new_password, reset->email,
                                                           reset->display_name)) {
-            r.status = ResetConfirmResult::Status::kRefusedPassword;
-            r.password_problem = *why;
-            return r;
+            throw domain::Refusal::invalid_fields("the new password is refused",
+                                                  {{"new_password", *why}});
         }
         users::update_password_hash(tx, reset->user_id,
                                     call.auth.passwords.hasher.hash(new_password));
@@ -106,8 +106,6 @@ ResetConfirmResult confirm_password_reset(Call& call, std::string_view token,
             tx, call.origin,
             {reset->user_id, "auth.password_reset_completed", "user", reset->user_id, std::nullopt,
              nlohmann::json{{"reset_id", reset->id}, {"tokens_revoked", revoked}}});
-        r.status = ResetConfirmResult::Status::kDone;
-        return r;
     });
 }
 

@@ -16,17 +16,12 @@
 
 namespace accounts {
 
-struct ResetRequestResult {
-    bool email_valid = true;  // false: 422 naming the email field
-    std::string email_problem;
-};
-[[nodiscard]] ResetRequestResult request_password_reset(Call& call, std::string_view email);
+// Refuses (domain::Refusal invalid_fields, naming `email`) only an email
+// that is not an address; every other request ends the same way.
+void request_password_reset(Call& call, std::string_view email);
 
-struct ResetConfirmResult {
-    enum class Status { kDone, kInvalidToken, kRefusedPassword } status = Status::kInvalidToken;
-    std::string password_problem;  // kRefusedPassword: the reason
-};
-[[nodiscard]] ResetConfirmResult confirm_password_reset(Call& call, std::string_view token,
-                                                        std::string_view new_password);
+// Refuses with invalid_fields naming `token` (unknown, expired or used) or
+// `new_password` (against the registration policy); a refusal changes nothing.
+void confirm_password_reset(Call& call, std::string_view token, std::string_view new_password);
 
 }  // namespace accounts

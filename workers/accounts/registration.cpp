@@ -2,29 +2,32 @@
 #include "accounts/registration.hpp"
 
 #include "auth/policy.hpp"
+#include "domain/refusal.hpp"
 #include "log.hpp"
 
 namespace accounts {
 
-RegisterResult register_account(Call& call, const NewAccount& input, std::string_view role) {
-    RegisterResult result;
+User register_account(Call& call, const NewAccount& input, std::string_view role) {
+    std::vector<domain::FieldError> errors;
     const std::string email = auth::normalize_email(input.email);
     const std::string name = auth::normalize_display_name(input.display_name);
     if (auto why = auth::email_problem(email)) {
-        result.errors.push_back({"email", *why});
+        errors.push_back({"email", *why});
     }
     if (auto why = auth::display_name_problem(name)) {
-        result.errors.push_back({"display_name", *why});
+        errors.push_back({"display_name", *why});
     }
     if (auto why = call.auth.passwords.policy.problem(input.password, email, name)) {
-        result.errors.push_back({"password", *why});
+        errors.push_back({"password", *why});
     }
-    if (!result.errors.empty()) {
-        return result;
+    if (!errors.empty()) {
+        throw domain::Refusal::invalid_fields("the account cannot be created as sent",
+                                              std::move(errors));
     }
     const std::string hash = call.auth.passwords.hasher.hash(input.password);
+    std::optional<User> created;
     try {
-        result.user = db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
+        created = db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
             User user = users::insert(tx, email, hash, name, role);
             audit::record(tx, call.origin,
                           {user.id, "auth.register", "user", user.id, std::nullopt,
@@ -35,12 +38,11 @@ RegisterResult register_account(Call& call, const NewAccount& input, std::string
             return user;
         });
     } catch (const db::UniqueViolation&) {
-        result.status = RegisterResult::Status::kEmailTaken;
-        return result;
+        throw domain::Refusal::conflict("an account with this email already exists",
+                                        {{"email", "is already registered"}});
     }
-    result.status = RegisterResult::Status::kCreated;
-    slog::info("account_registered", {{"user_id", result.user->id}, {"role", result.user->role}});
-    return result;
+    slog::info("account_registered", {{"user_id", created->id}, {"role", created->role}});
+    return *created;
 }
 
 RoleChange set_role(Call& call, std::string_view email_raw, std::string_view role) {
@@ -49,12 +51,12 @@ RoleChange set_role(Call& call, std::string_view email_raw, std::string_view rol
         RoleChange change;
         auto found = users::find_by_email(tx, email);
         if (!found) {
-            return change;
+            throw domain::Refusal::not_found("no account with this email");
         }
         change.user_id = found->user.id;
         auto old_role = users::set_role(tx, found->user.id, role);
         if (!old_role) {
-            return change;
+            throw domain::Refusal::not_found("no account with this email");
         }
         change.old_role = *old_role;
         if (*old_role == role) {

@@ -9,7 +9,6 @@
 
 #include "accounts/call.hpp"
 #include "accounts/user_repository.hpp"
-#include "http/problem.hpp"
 
 namespace accounts {
 
@@ -19,24 +18,20 @@ struct NewAccount {
     std::string password;
 };
 
-struct RegisterResult {
-    enum class Status { kCreated, kInvalid, kEmailTaken } status = Status::kInvalid;
-    std::optional<User> user;
-    std::vector<http::FieldError> errors;  // kInvalid: field and reason
-};
-
 // Validates, hashes and inserts; audits auth.register. `role` is "user" for
-// the HTTP route and "admin" only for the CLI.
-[[nodiscard]] RegisterResult register_account(Call& call, const NewAccount& input,
-                                              std::string_view role = "user");
+// the HTTP route and "admin" only for the CLI. Refuses (domain::Refusal) with
+// invalid_fields naming every bad field, or conflict when the email is taken.
+[[nodiscard]] User register_account(Call& call, const NewAccount& input,
+                                    std::string_view role = "user");
 
 struct RoleChange {
-    enum class Status { kChanged, kUnchanged, kNoSuchUser } status = Status::kNoSuchUser;
+    enum class Status { kChanged, kUnchanged } status = Status::kChanged;
     std::int64_t user_id = 0;
     std::string old_role;
 };
 
 // Sets the global role of the account with this email; audits user.role_changed.
+// Refuses with not_found when no account has this email.
 [[nodiscard]] RoleChange set_role(Call& call, std::string_view email, std::string_view role);
 
 }  // namespace accounts

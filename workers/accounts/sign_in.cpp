@@ -8,6 +8,7 @@
 #include "auth/jwt.hpp"
 #include "auth/opaque_token.hpp"
 #include "auth/policy.hpp"
+#include "domain/refusal.hpp"
 #include "log.hpp"
 
 namespace accounts {
@@ -34,7 +35,7 @@ TokenPair issue(const AuthRuntime& rt, const User& user, const std::string& fami
 }
 
 struct LoginOutcome {
-    LoginResult::Status status = LoginResult::Status::kBadCredentials;
+    enum class Status { kOk, kBadCredentials, kThrottled } status = Status::kBadCredentials;
     std::int64_t retry_after = 0;
     std::optional<User> user;
     std::string family_id;
@@ -47,7 +48,7 @@ struct LoginOutcome {
 // The auth.login_failed row, in a transaction of its own that runs after the
 // failure count committed: whatever happens to this write, the throttle has
 // already counted the attempt. A failed write is logged, not raised: the
-// client still gets its 401 or 429.
+// client is still refused.
 void audit_login_failure(Call& call, const std::string& email, const LoginOutcome& o) {
     try {
         db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
@@ -74,7 +75,7 @@ nlohmann::json to_json(const TokenPair& p) {
             {"user", to_json(p.user)}};
 }
 
-LoginResult login(Call& call, std::string_view email_raw, std::string_view password) {
+TokenPair login(Call& call, std::string_view email_raw, std::string_view password) {
     const AuthRuntime& rt = call.auth;
     // A blank email still gets the full treatment (throttle, dummy hash) under
     // a key of its own: login_failures.key cannot be empty.
@@ -101,7 +102,7 @@ LoginResult login(Call& call, std::string_view email_raw, std::string_view passw
             o.failed_account = account->user.id;
         }
         if (wait_ip || wait_account) {
-            o.status = LoginResult::Status::kThrottled;
+            o.status = LoginOutcome::Status::kThrottled;
             o.retry_after = std::max(wait_ip.value_or(0), wait_account.value_or(0));
             o.failure_reason = "throttled";
             return o;
@@ -128,7 +129,7 @@ LoginResult login(Call& call, std::string_view email_raw, std::string_view passw
         audit::record(tx, call.origin,
                       {account->user.id, "auth.login", "user", account->user.id, std::nullopt,
                        nlohmann::json{{"session_id", row.family_id}}});
-        o.status = LoginResult::Status::kOk;
+        o.status = LoginOutcome::Status::kOk;
         o.user = account->user;
         o.family_id = row.family_id;
         o.refresh_token = std::move(refresh.text);
@@ -137,23 +138,37 @@ LoginResult login(Call& call, std::string_view email_raw, std::string_view passw
     if (!out.failure_reason.empty()) {
         audit_login_failure(call, email, out);
     }
-    LoginResult result;
-    result.status = out.status;
-    result.retry_after = out.retry_after;
-    if (out.status == LoginResult::Status::kOk) {
-        result.tokens = issue(rt, *out.user, out.family_id, std::move(out.refresh_token));
+    switch (out.status) {
+        case LoginOutcome::Status::kOk:
+            return issue(rt, *out.user, out.family_id, std::move(out.refresh_token));
+        case LoginOutcome::Status::kThrottled:
+            throw domain::Refusal::too_many("too many failed sign-ins; wait before trying again",
+                                            out.retry_after);
+        case LoginOutcome::Status::kBadCredentials:
+            break;
     }
-    return result;
+    throw domain::Refusal::unauthenticated(domain::Refusal::Credentials::kBadSecret,
+                                           "the email or the password is wrong");
 }
 
-RefreshResult refresh(Call& call, std::string_view refresh_token) {
-    RefreshResult result;
+namespace {
+
+// Unknown, expired, revoked and reused tokens all look the same to the client.
+[[noreturn]] void refuse_refresh_token() {
+    throw domain::Refusal::unauthenticated(
+        domain::Refusal::Credentials::kBadSecret,
+        "the refresh token is invalid, expired or revoked; sign in again");
+}
+
+}  // namespace
+
+TokenPair refresh(Call& call, std::string_view refresh_token) {
     const auto hash = auth::opaque_token_hash(refresh_token);
     if (!hash) {
-        return result;
+        refuse_refresh_token();
     }
     struct Rotation {
-        RefreshResult::Status status = RefreshResult::Status::kInvalid;
+        enum class Status { kOk, kInvalid, kReused } status = Status::kInvalid;
         std::optional<User> user;
         std::string family_id;
         std::string token;
@@ -173,7 +188,7 @@ RefreshResult refresh(Call& call, std::string_view refresh_token) {
                  std::nullopt,
                  nlohmann::json{{"session_id", stored->family_id}, {"tokens_revoked", revoked}}});
             slog::warn("refresh_token_reused", {{"user_id", stored->user_id}});
-            r.status = RefreshResult::Status::kReused;
+            r.status = Rotation::Status::kReused;
             return r;
         }
         if (stored->revoked || stored->expired) {
@@ -188,16 +203,16 @@ RefreshResult refresh(Call& call, std::string_view refresh_token) {
             sessions::insert(tx, next.hash_hex, stored->family_id, stored->user_id,
                              call.auth.tokens.refresh_ttl, call.origin.ip);
         sessions::mark_replaced(tx, stored->id, row.id);
-        r.status = RefreshResult::Status::kOk;
+        r.status = Rotation::Status::kOk;
         r.family_id = row.family_id;
         r.token = std::move(next.text);
         return r;
     });
-    result.status = rot.status;
-    if (rot.status == RefreshResult::Status::kOk) {
-        result.tokens = issue(call.auth, *rot.user, rot.family_id, std::move(rot.token));
+    // A reused token's revocation committed above; only then is the caller refused.
+    if (rot.status != Rotation::Status::kOk) {
+        refuse_refresh_token();
     }
-    return result;
+    return issue(call.auth, *rot.user, rot.family_id, std::move(rot.token));
 }
 
 void logout(Call& call, const authz::Actor& actor, std::string_view refresh_token) {

@@ -26,22 +26,17 @@ struct TokenPair {
 // {access_token, token_type: "Bearer", expires_in, refresh_token, refresh_expires_in, user}
 [[nodiscard]] nlohmann::json to_json(const TokenPair& pair);
 
-struct LoginResult {
-    enum class Status { kOk, kBadCredentials, kThrottled } status = Status::kBadCredentials;
-    std::optional<TokenPair> tokens;
-    std::int64_t retry_after = 0;  // kThrottled: seconds
-};
-
 // Checks the password (against a dummy hash for an unknown email, so both
 // take as long), applies the throttle, re-hashes an outdated hash, and audits
-// every outcome.
-[[nodiscard]] LoginResult login(Call& call, std::string_view email, std::string_view password);
+// every outcome. Refuses (domain::Refusal, after the failure count and its
+// audit row committed) with too_many while throttled and unauthenticated
+// (kBadSecret) for a wrong email or password.
+[[nodiscard]] TokenPair login(Call& call, std::string_view email, std::string_view password);
 
-struct RefreshResult {
-    enum class Status { kOk, kInvalid, kReused } status = Status::kInvalid;
-    std::optional<TokenPair> tokens;
-};
-[[nodiscard]] RefreshResult refresh(Call& call, std::string_view refresh_token);
+// Rotates the refresh token. Unknown, expired, revoked and reused tokens are
+// refused alike (unauthenticated, kBadSecret); a reused one first revokes its
+// whole session, and that revocation commits.
+[[nodiscard]] TokenPair refresh(Call& call, std::string_view refresh_token);
 
 // Revokes the session of this refresh token when it belongs to the actor;
 // an unknown token changes nothing (and says nothing). Audited.

@@ -1,6 +1,8 @@
 // SQL of the users table; see user_repository.hpp.
 #include "accounts/user_repository.hpp"
 
+#include "db/sql_utc.hpp"
+
 namespace accounts {
 namespace {
 
@@ -8,18 +10,17 @@ namespace {
 constexpr db::Statement kFindByEmail{
     "users_find_by_email",
     "SELECT id, email::text, display_name, role, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), password_hash "
+    SCORELINE_SQL_UTC_S("created_at") ", password_hash "
     "FROM users WHERE email = $1"};
 constexpr db::Statement kFindById{
     "users_find_by_id",
     "SELECT id, email::text, display_name, role, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    SCORELINE_SQL_UTC_S("created_at") " "
     "FROM users WHERE id = $1"};
 constexpr db::Statement kInsert{
     "users_insert",
     "INSERT INTO users (email, password_hash, display_name, role) VALUES ($1, $2, $3, $4) "
-    "RETURNING id, email::text, display_name, role, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"};
+    "RETURNING id, email::text, display_name, role, " SCORELINE_SQL_UTC_S("created_at")};
 constexpr db::Statement kUpdateHash{"users_update_password_hash",
                                     "UPDATE users SET password_hash = $2 WHERE id = $1"};
 constexpr db::Statement kSetRole{

@@ -3,6 +3,8 @@
 
 #include <arpa/inet.h>
 
+#include "db/sql_utc.hpp"
+
 namespace audit {
 namespace {
 
@@ -15,7 +17,7 @@ constexpr db::Statement kInsert{
 constexpr db::Statement kList{
     "audit_list",
     "SELECT id, actor_id, action, target_type, target_id, before::text, after::text, host(ip), "
-    "request_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+    "request_id, " SCORELINE_SQL_UTC_US("created_at") " "
     "FROM audit_log "
     "WHERE ($1::bigint IS NULL OR actor_id = $1) AND ($2::text IS NULL OR action = $2) "
     "AND ($3::timestamptz IS NULL OR created_at >= $3) "
@@ -43,13 +45,13 @@ nlohmann::json json_or_null(const db::Result& r, int row, int col) {
 
 }  // namespace
 
-Origin Origin::of(const http::Request& req) {
+Origin Origin::from(std::string_view remote_addr, std::string_view request_id) {
     Origin o;
-    if (is_ip_address(req.remote_addr)) {
-        o.ip = req.remote_addr;
+    if (is_ip_address(std::string(remote_addr))) {
+        o.ip = std::string(remote_addr);
     }
-    if (!req.request_id.empty()) {
-        o.request_id = req.request_id;
+    if (!request_id.empty()) {
+        o.request_id = std::string(request_id);
     }
     return o;
 }

@@ -7,19 +7,21 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "db/connection.hpp"
-#include "http/message.hpp"
 
 namespace audit {
 
 // Where a change came from: the client address nginx saw (REMOTE_ADDR) and
-// the request id. Both empty for the command line.
+// the request id. Both empty for the command line. Built at the handler edge
+// (api::origin_of); nothing below the handlers sees the request.
 struct Origin {
     std::optional<std::string> ip;  // a valid IPv4/IPv6 address or nothing
     std::optional<std::string> request_id;
 
-    [[nodiscard]] static Origin of(const http::Request& req);
+    // Keeps `remote_addr` only when it is a valid IPv4/IPv6 address.
+    [[nodiscard]] static Origin from(std::string_view remote_addr, std::string_view request_id);
 };
 
 struct Entry {

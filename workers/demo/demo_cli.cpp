@@ -13,6 +13,7 @@
 #include "auth/base64url.hpp"
 #include "demo/demo_loader.hpp"
 #include "demo/demo_repository.hpp"
+#include "domain/refusal.hpp"
 #include "log.hpp"
 
 namespace demo {
@@ -35,17 +36,18 @@ std::int64_t demo_organizer(db::Connection& conn, const config::Source& src, int
     randombytes_buf(raw, sizeof raw);
     const std::string password =
         "Demo-" + auth::base64url_encode(std::string(reinterpret_cast<char*>(raw), sizeof raw));
-    const auto result =
-        accounts::register_account(call, {kOrganizerEmail, "Scoreline demo", password}, "user");
-    if (result.status == accounts::RegisterResult::Status::kCreated) {
-        return result.user->id;
+    try {
+        return accounts::register_account(call, {kOrganizerEmail, "Scoreline demo", password},
+                                          "user")
+            .id;
+    } catch (const domain::Refusal& r) {
+        if (r.kind() != domain::Refusal::Kind::kConflict) {
+            throw std::runtime_error("the demo organizer account was refused");
+        }
     }
-    if (result.status == accounts::RegisterResult::Status::kEmailTaken) {
-        return db::with_retry(conn, attempts, [&](db::Tx& tx) {
-            return accounts::users::find_by_email(tx, kOrganizerEmail)->user.id;
-        });
-    }
-    throw std::runtime_error("the demo organizer account was refused");
+    return db::with_retry(conn, attempts, [&](db::Tx& tx) {
+        return accounts::users::find_by_email(tx, kOrganizerEmail)->user.id;
+    });
 }
 
 int load(const std::string& data_dir, const config::Source& src) {

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "auth/base64url.hpp"
-#include "http/problem.hpp"
+#include "domain/refusal.hpp"
 
 namespace tournament {
 
@@ -47,10 +47,14 @@ Cursor client_cursor(std::string_view list, const std::optional<std::string>& te
     }
     auto c = decode_cursor(list, *text);
     if (!c) {
-        throw http::Problem(422, "the query has invalid parameters",
-                            {{"cursor", "is not a cursor this list returned"}});
+        refuse_cursor();
     }
     return *c;
+}
+
+void refuse_cursor() {
+    throw domain::Refusal::invalid_fields("the query has invalid parameters",
+                                          {{"cursor", "is not a cursor this list returned"}});
 }
 
 }  // namespace tournament

@@ -1,20 +1,19 @@
 // Authorization of event actions through authz::may; see event_access.hpp.
 #include "events/event_access.hpp"
 
-#include "http/problem.hpp"
+#include "domain/refusal.hpp"
 
 namespace tournament {
 namespace {
 
 [[noreturn]] void not_found() {
-    throw http::Problem(404, "no event or game with this id");
+    throw domain::Refusal::not_found("no event or game with this id");
 }
 
 [[noreturn]] void unauthenticated() {
-    throw http::Problem(401,
-                        "sign in first: this route needs an access token "
-                        "(Authorization: Bearer <token>)")
-        .with_header("WWW-Authenticate", "Bearer realm=\"scoreline\"");
+    throw domain::Refusal::unauthenticated(domain::Refusal::Credentials::kNone,
+                                           "sign in first: this route needs an access token "
+                                           "(Authorization: Bearer <token>)");
 }
 
 }  // namespace
@@ -30,11 +29,10 @@ void authorize_event(const Caller& caller, authz::Action action, const EventAcce
         case authz::Decision::kUnauthenticated:
             unauthenticated();
         case authz::Decision::kForbidden:
-            throw http::Problem(403,
-                                "you are signed in but your role in this event does not "
-                                "allow this");
+            throw domain::Refusal::forbidden(
+                "you are signed in but your role in this event does not allow this");
     }
-    throw http::Problem(403, "not allowed");
+    throw domain::Refusal::forbidden("not allowed");
 }
 
 EventAccess require_event(db::Tx& tx, const Caller& caller, std::int64_t event_id,

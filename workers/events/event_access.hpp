@@ -15,8 +15,8 @@
 
 namespace tournament {
 
-// Throws http::Problem 404 (no event, or a draft the caller may not read),
-// 401 (anonymous, the action needs a sign-in) or 403 (signed in, not allowed).
+// Throws domain::Refusal not_found (no event, or a draft the caller may not read),
+// unauthenticated (anonymous, the action needs a sign-in) or forbidden (signed in, not allowed).
 void authorize_event(const Caller& caller, authz::Action action, const EventAccess& access);
 
 // Loads the caller's access to event `event_id` (taking `lock` on the event
@@ -36,7 +36,7 @@ void authorize_event(const Caller& caller, authz::Action action, const EventAcce
 void require_readable_events(db::Connection& conn, const Caller& caller,
                              std::span<const std::int64_t> event_ids);
 
-// The caller, or a 401 Problem for an anonymous one.
+// The caller, or an unauthenticated refusal for an anonymous one.
 [[nodiscard]] const authz::Actor& require_signed_in(const Caller& caller);
 
 }  // namespace tournament

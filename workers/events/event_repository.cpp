@@ -1,6 +1,8 @@
 // SQL of events and event access; see event_repository.hpp.
 #include "events/event_repository.hpp"
 
+#include "db/sql_utc.hpp"
+
 namespace tournament {
 namespace {
 
@@ -8,9 +10,8 @@ namespace {
 #define SL_EVENT_COLUMNS                                                                      \
     "e.id, e.name, e.slug, e.sport, e.format, e.status, to_char(e.starts_on, 'YYYY-MM-DD'), " \
     "to_char(e.ends_on, 'YYYY-MM-DD'), e.time_zone, e.points_win, e.points_draw, "            \
-    "e.points_loss, array_to_json(e.tiebreakers)::text, e.owner_id, e.version, "              \
-    "to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "         \
-    "to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    "e.points_loss, array_to_json(e.tiebreakers)::text, e.owner_id, "                         \
+    "e.version, " SCORELINE_SQL_UTC_MS("e.created_at") ", " SCORELINE_SQL_UTC_MS("e.updated_at")
 constexpr int kEventColumns = 17;
 
 #define SL_ACCESS_SELECT                                     \

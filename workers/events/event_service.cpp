@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "domain/refusal.hpp"
 #include "events/cursor.hpp"
 #include "events/event_access.hpp"
 #include "events/member_repository.hpp"
@@ -12,7 +13,6 @@
 #include "events/validation.hpp"
 #include "games/game_repository.hpp"
 #include "games/standings_service.hpp"
-#include "http/problem.hpp"
 
 namespace tournament {
 namespace {
@@ -106,10 +106,10 @@ std::int64_t insert_with_free_slug(db::Tx& tx, EventRow& row) {
 
 void check_version(std::optional<std::int64_t> expected, std::int64_t current) {
     if (expected && *expected != current) {
-        throw http::Problem(412, "the event has changed since version " +
-                                     std::to_string(*expected) + " (it is at version " +
-                                     std::to_string(current) + "); read it again")
-            .with_header("ETag", "\"" + std::to_string(current) + "\"");
+        throw domain::Refusal::stale_version("the event has changed since version " +
+                                                 std::to_string(*expected) + " (it is at version " +
+                                                 std::to_string(current) + "); read it again",
+                                             current);
     }
 }
 
@@ -147,7 +147,7 @@ EventRow create_event_in(db::Tx& tx, const Caller& caller, const EventInput& in)
     const authz::Actor& actor = require_signed_in(caller);
     if (authz::may(caller.actor, authz::Action::kCreateEvent,
                    authz::Resource::event(std::nullopt, false)) != authz::Decision::kAllow) {
-        throw http::Problem(403, "you may not create events");
+        throw domain::Refusal::forbidden("you may not create events");
     }
     EventRow row;
     row.name = trimmed(in.name);
@@ -168,7 +168,7 @@ EventRow create_event_in(db::Tx& tx, const Caller& caller, const EventInput& in)
     if (in.slug) {
         auto inserted = event_repo::insert(tx, row);
         if (!inserted) {
-            throw http::Problem(409, "another event has this slug", {{"slug", "is taken"}});
+            throw domain::Refusal::conflict("another event has this slug", {{"slug", "is taken"}});
         }
         id = *inserted;
     } else {
@@ -193,7 +193,7 @@ EventRow get_event(db::Connection& conn, const Caller& caller, std::int64_t even
         (void)require_event(tx, caller, event_id, authz::Action::kReadEvent);
         auto row = event_repo::find(tx, event_id);
         if (!row) {
-            throw http::Problem(404, "no event or game with this id");
+            throw domain::Refusal::not_found("no event or game with this id");
         }
         return *row;
     });
@@ -212,8 +212,7 @@ Page list_events(db::Connection& conn, const Caller& caller, const EventListQuer
     if (query.cursor) {
         auto c = decode_cursor(kEventCursor, *query.cursor);
         if (!c || !parse_date(c->key)) {
-            throw http::Problem(422, "the query has invalid parameters",
-                                {{"cursor", "is not a cursor this list returned"}});
+            refuse_cursor();
         }
         f.after_starts_on = c->key;
         f.after_id = c->id;
@@ -250,17 +249,17 @@ EventRow update_event_in(db::Tx& tx, const Caller& caller, std::int64_t event_id
     validate(tx, row, row.time_zone != before.time_zone, errors);
     errors.throw_if_any("the event cannot be changed as sent");
     if (status_rank(row.status) < status_rank(before.status)) {
-        throw http::Problem(409,
-                            "an event's status only moves forward: draft, scheduled, live, "
-                            "completed, archived",
-                            {{"status", "cannot go back from " + before.status}});
+        throw domain::Refusal::conflict(
+            "an event's status only moves forward: draft, scheduled, live, "
+            "completed, archived",
+            {{"status", "cannot go back from " + before.status}});
     }
     if (row.format != before.format && game_repo::counts(tx, event_id).games > 0) {
-        throw http::Problem(409, "the format cannot change once games exist",
-                            {{"format", "delete the schedule first"}});
+        throw domain::Refusal::conflict("the format cannot change once games exist",
+                                        {{"format", "delete the schedule first"}});
     }
     if (row.slug != before.slug && event_repo::slug_taken(tx, row.slug, event_id)) {
-        throw http::Problem(409, "another event has this slug", {{"slug", "is taken"}});
+        throw domain::Refusal::conflict("another event has this slug", {{"slug", "is taken"}});
     }
     (void)event_repo::update(tx, row);
     const EventRow after = *event_repo::find(tx, event_id);

@@ -1,7 +1,7 @@
 // Events: create (the creator becomes organizer), read, list (name search,
 // filters, keyset pages), update (If-Match honoured) and delete. Each
 // operation runs in one transaction that also writes the audit log and the
-// outbox; client errors are thrown as http::Problem (401/403/404/409/412/422).
+// outbox; client errors are thrown as domain::Refusal (domain/refusal.hpp).
 #pragma once
 
 #include <cstdint>

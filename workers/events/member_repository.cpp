@@ -1,6 +1,8 @@
 // SQL of event members; see member_repository.hpp.
 #include "events/member_repository.hpp"
 
+#include "db/sql_utc.hpp"
+
 namespace tournament::member_repo {
 namespace {
 
@@ -22,10 +24,9 @@ constexpr db::Statement kCountOrganizers{
 constexpr db::Statement kRemove{"tour_member_remove",
                                 "DELETE FROM event_members WHERE event_id = $1 AND user_id = $2"};
 
-#define SL_MEMBER_SELECT                                                             \
-    "SELECT m.user_id, u.display_name, m.role, "                                     \
-    "to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') " \
-    "FROM event_members m JOIN users u ON u.id = m.user_id "
+#define SL_MEMBER_SELECT                                               \
+    "SELECT m.user_id, u.display_name, m.role, " SCORELINE_SQL_UTC_MS( \
+        "m.created_at") " FROM event_members m JOIN users u ON u.id = m.user_id "
 constexpr db::Statement kFind{"tour_member_find",
                               SL_MEMBER_SELECT "WHERE m.event_id = $1 AND m.user_id = $2"};
 constexpr db::Statement kList{

@@ -1,10 +1,10 @@
 // Event member operations; see member_service.hpp.
 #include "events/member_service.hpp"
 
+#include "domain/refusal.hpp"
 #include "events/cursor.hpp"
 #include "events/event_access.hpp"
 #include "events/member_repository.hpp"
-#include "http/problem.hpp"
 
 namespace tournament {
 namespace {
@@ -13,9 +13,9 @@ constexpr std::string_view kMemberCursor = "mb";
 
 void keep_an_organizer(db::Tx& tx, std::int64_t event_id) {
     if (member_repo::count_organizers(tx, event_id) == 0) {
-        throw http::Problem(409,
-                            "an event keeps at least one organizer; make another member "
-                            "organizer first");
+        throw domain::Refusal::conflict(
+            "an event keeps at least one organizer; make another member "
+            "organizer first");
     }
 }
 
@@ -51,7 +51,8 @@ MemberChange put_member(db::Connection& conn, const Caller& caller, std::int64_t
             return put_member_in(tx, caller, event_id, user_id, role);
         });
     } catch (const db::ForeignKeyViolation&) {
-        throw http::Problem(422, "the body has invalid fields", {{"user_id", "no such user"}});
+        throw domain::Refusal::invalid_fields("the body has invalid fields",
+                                              {{"user_id", "no such user"}});
     }
 }
 
@@ -61,7 +62,7 @@ void remove_member(db::Connection& conn, const Caller& caller, std::int64_t even
         (void)require_event(tx, caller, event_id, authz::Action::kManageMembers, Lock::kUpdate);
         const auto old_role = member_repo::role_of(tx, event_id, user_id);
         if (!old_role) {
-            throw http::Problem(404, "this user is not a member of the event");
+            throw domain::Refusal::not_found("this user is not a member of the event");
         }
         member_repo::remove(tx, event_id, user_id);
         keep_an_organizer(tx, event_id);

@@ -1,13 +1,14 @@
 // SQL of teams; see team_repository.hpp.
 #include "events/team_repository.hpp"
 
+#include "db/sql_utc.hpp"
+
 namespace tournament {
 namespace {
 
-#define SL_TEAM_COLUMNS                                                             \
-    "id, event_id, name, short_name, seed, "                                        \
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " \
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define SL_TEAM_COLUMNS                                            \
+    "id, event_id, name, short_name, seed, " SCORELINE_SQL_UTC_MS( \
+        "created_at") ", " SCORELINE_SQL_UTC_MS("updated_at")
 
 constexpr db::Statement kInsert{"tour_team_insert",
                                 "INSERT INTO teams (event_id, name, short_name, seed) "

@@ -1,12 +1,12 @@
 // Team operations; see team_service.hpp.
 #include "events/team_service.hpp"
 
+#include "domain/refusal.hpp"
 #include "events/cursor.hpp"
 #include "events/event_access.hpp"
 #include "events/outbox_repository.hpp"
 #include "events/validation.hpp"
 #include "games/standings_service.hpp"
-#include "http/problem.hpp"
 
 namespace tournament {
 namespace {
@@ -32,13 +32,13 @@ auto with_team_conflicts(db::Connection& conn, const Caller& caller, F&& fn) {
         return db::with_retry(conn, caller.attempts, fn);
     } catch (const db::UniqueViolation& e) {
         if (e.constraint() == "teams_event_id_seed_key") {
-            throw http::Problem(409, "another team of this event has this seed",
-                                {{"seed", "is taken"}});
+            throw domain::Refusal::conflict("another team of this event has this seed",
+                                            {{"seed", "is taken"}});
         }
-        throw http::Problem(409,
-                            "another team of this event has this name (names are compared "
-                            "without regard to case)",
-                            {{"name", "is taken"}});
+        throw domain::Refusal::conflict(
+            "another team of this event has this name (names are compared "
+            "without regard to case)",
+            {{"name", "is taken"}});
     }
 }
 
@@ -82,7 +82,7 @@ TeamRow update_team(db::Connection& conn, const Caller& caller, std::int64_t eve
         (void)require_event(tx, caller, event_id, authz::Action::kUpdateEvent, Lock::kShare);
         const auto before = team_repo::find(tx, event_id, team_id, true);
         if (!before) {
-            throw http::Problem(404, "no team with this id in this event");
+            throw domain::Refusal::not_found("no team with this id in this event");
         }
         TeamRow row = *before;
         if (patch.name) {
@@ -109,18 +109,18 @@ void delete_team(db::Connection& conn, const Caller& caller, std::int64_t event_
             (void)require_event(tx, caller, event_id, authz::Action::kUpdateEvent, Lock::kShare);
             const auto before = team_repo::find(tx, event_id, team_id, true);
             if (!before) {
-                throw http::Problem(404, "no team with this id in this event");
+                throw domain::Refusal::not_found("no team with this id in this event");
             }
             const auto games = team_repo::game_counts(tx, event_id, team_id);
             if (games.played > 0) {
-                throw http::Problem(409,
-                                    "the team has played; a team with results cannot be "
-                                    "removed");
+                throw domain::Refusal::conflict(
+                    "the team has played; a team with results cannot be "
+                    "removed");
             }
             if (games.games > 0) {
-                throw http::Problem(409,
-                                    "the team is in the schedule; replace the schedule or "
-                                    "remove its games first");
+                throw domain::Refusal::conflict(
+                    "the team is in the schedule; replace the schedule or "
+                    "remove its games first");
             }
             team_repo::remove(tx, team_id);
             audit::record(tx, caller.origin,
@@ -132,7 +132,7 @@ void delete_team(db::Connection& conn, const Caller& caller, std::int64_t event_
         });
     } catch (const db::ForeignKeyViolation&) {
         // A game naming the team was added concurrently.
-        throw http::Problem(409, "the team is in a game and cannot be removed");
+        throw domain::Refusal::conflict("the team is in a game and cannot be removed");
     }
 }
 

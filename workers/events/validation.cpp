@@ -29,7 +29,7 @@ void FieldErrors::check_text(const std::string& field, std::string_view value, s
 
 void FieldErrors::throw_if_any(std::string detail) const {
     if (!errors_.empty()) {
-        throw http::Problem(422, std::move(detail), errors_);
+        throw domain::Refusal::invalid_fields(std::move(detail), errors_);
     }
 }
 

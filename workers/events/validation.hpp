@@ -1,6 +1,6 @@
 // Checks shared by the tournament services: text lengths in characters (as
 // the database's char_length counts them), trimming, and collecting field
-// errors into one 422 answer. Pure; any thread.
+// errors into one invalid_fields refusal. Pure; any thread.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "http/problem.hpp"
+#include "domain/refusal.hpp"
 
 namespace tournament {
 
@@ -26,11 +26,11 @@ class FieldErrors {
     void check_text(const std::string& field, std::string_view value, std::size_t min,
                     std::size_t max);
     [[nodiscard]] bool empty() const noexcept { return errors_.empty(); }
-    // Throws http::Problem 422 when any error was added.
+    // Throws an invalid_fields domain::Refusal when any error was added.
     void throw_if_any(std::string detail = "the body has invalid fields") const;
 
   private:
-    std::vector<http::FieldError> errors_;
+    std::vector<domain::FieldError> errors_;
 };
 
 }  // namespace tournament

@@ -6,7 +6,7 @@
 #include "games/csv_writer.hpp"
 #include "games/game_repository.hpp"
 #include "games/standings_repository.hpp"
-#include "games/standings_service.hpp"
+#include "games/standings_view.hpp"
 
 namespace tournament {
 namespace {
@@ -68,22 +68,10 @@ ExportFile export_event(db::Connection& conn, const Caller& caller, std::int64_t
             for (const GameRow& g : games) {
                 game_items.push_back(to_json(g));
             }
-            nlohmann::json rows = nlohmann::json::array();
-            if (domain::is_round_robin(access.format)) {
-                for (const auto& r : standings_repo::rows(tx, event_id)) {
-                    rows.push_back({{"rank", r.rank},
-                                    {"team_id", r.team_id},
-                                    {"team_name", r.team_name},
-                                    {"played", r.played},
-                                    {"won", r.won},
-                                    {"drawn", r.drawn},
-                                    {"lost", r.lost},
-                                    {"goals_for", r.goals_for},
-                                    {"goals_against", r.goals_against},
-                                    {"goal_difference", r.goal_difference},
-                                    {"points", r.points}});
-                }
-            }
+            // The rows as GET /events/{id}/standings shows them (the contract).
+            const nlohmann::json rows = rows_json(domain::is_round_robin(access.format)
+                                                      ? standings_repo::rows(tx, event_id)
+                                                      : std::vector<domain::StandingsRow>{});
             const nlohmann::json body = {
                 {"event", to_json(event)},
                 {"teams", teams},

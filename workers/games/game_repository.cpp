@@ -1,18 +1,17 @@
 // SQL of games and score history; see game_repository.hpp.
 #include "games/game_repository.hpp"
 
+#include "db/sql_utc.hpp"
+
 namespace tournament {
 namespace {
 
-#define SL_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define SL_UTC_MS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-
 // The columns of a GameRow, in read_game's order, of the games row g.
 #define SL_GAME_COLUMNS \
-    "SELECT g.id, g.event_id, g.round, g.home_team_id, h.name, g.away_team_id, a.name, "      \
-    "g.venue, " SL_UTC("g.starts_at") ", g.status, g.home_score, g.away_score, "              \
-    "g.winner_team_id, g.next_game_id, g.next_slot, g.version, e.time_zone, "                 \
-    SL_UTC_MS("g.updated_at")
+    "SELECT g.id, g.event_id, g.round, g.home_team_id, h.name, g.away_team_id, a.name, " \
+    "g.venue, " SCORELINE_SQL_UTC_S("g.starts_at") ", g.status, g.home_score, "          \
+    "g.away_score, g.winner_team_id, g.next_game_id, g.next_slot, g.version, "           \
+    "e.time_zone, " SCORELINE_SQL_UTC_MS("g.updated_at")
 #define SL_GAME_JOINS                      \
     " JOIN events e ON e.id = g.event_id " \
     "LEFT JOIN teams h ON h.id = g.home_team_id LEFT JOIN teams a ON a.id = g.away_team_id "
@@ -83,7 +82,7 @@ constexpr db::Statement kLockBracket{
 #define SL_HISTORY_COLUMNS                                                             \
     "h.id, h.game_id, h.kind, h.old_home_score, h.old_away_score, h.old_status, "      \
     "h.new_home_score, h.new_away_score, h.new_status, h.game_version, h.changed_by, " \
-    "u.display_name, h.reason, " SL_UTC_MS("h.created_at")
+    "u.display_name, h.reason, " SCORELINE_SQL_UTC_MS("h.created_at")
 constexpr db::Statement kRecord{
     "tour_history_insert",
     "WITH h AS (INSERT INTO score_history (game_id, kind, old_home_score, old_away_score, "
@@ -95,8 +94,6 @@ constexpr db::Statement kHistory{"tour_history_list",
                                  " FROM score_history h LEFT JOIN users u ON u.id = h.changed_by "
                                  "WHERE h.game_id = $1 AND h.id > $2 ORDER BY h.id LIMIT $3"};
 #undef SL_HISTORY_COLUMNS
-#undef SL_UTC_MS
-#undef SL_UTC
 
 template <class T>
 nlohmann::json or_null(const std::optional<T>& v) {

@@ -1,6 +1,7 @@
 // Game operations other than scores; see game_service.hpp.
 #include "games/game_service.hpp"
 
+#include "domain/refusal.hpp"
 #include "events/cursor.hpp"
 #include "events/event_access.hpp"
 #include "events/outbox_repository.hpp"
@@ -8,7 +9,6 @@
 #include "events/team_repository.hpp"
 #include "events/time_text.hpp"
 #include "events/validation.hpp"
-#include "http/problem.hpp"
 
 namespace tournament {
 namespace {
@@ -17,7 +17,7 @@ constexpr std::string_view kGameCursor = "gm";
 constexpr std::string_view kHistoryCursor = "hs";
 
 [[noreturn]] void no_game() {
-    throw http::Problem(404, "no event or game with this id");
+    throw domain::Refusal::not_found("no event or game with this id");
 }
 
 // Status moves a PATCH may make: scheduled <-> postponed, either -> cancelled.
@@ -47,10 +47,10 @@ void publish_game(db::Tx& tx, const Caller& caller, const char* action,
 
 void check_game_version(std::optional<std::int64_t> expected, std::int64_t current) {
     if (expected && *expected != current) {
-        throw http::Problem(412, "the game has changed since version " + std::to_string(*expected) +
-                                     " (it is at version " + std::to_string(current) +
-                                     "); read it again")
-            .with_header("ETag", etag_of(current));
+        throw domain::Refusal::stale_version("the game has changed since version " +
+                                                 std::to_string(*expected) + " (it is at version " +
+                                                 std::to_string(current) + "); read it again",
+                                             current);
     }
 }
 
@@ -108,8 +108,7 @@ Page list_games(db::Connection& conn, const Caller& caller, std::int64_t event_i
     if (q.cursor) {
         auto c = decode_cursor(kGameCursor, *q.cursor);
         if (!c || !parse_instant(c->key)) {
-            throw http::Problem(422, "the query has invalid parameters",
-                                {{"cursor", "is not a cursor this list returned"}});
+            refuse_cursor();
         }
         f.after_starts_at = c->key;
         f.after_id = c->id;
@@ -146,11 +145,11 @@ GameRow update_game_in(db::Tx& tx, const Caller& caller, std::int64_t game_id,
     }
     errors.throw_if_any("the game cannot be changed as sent");
     if (!may_move(before->status, status)) {
-        throw http::Problem(409,
-                            "a game moves between scheduled and postponed, and to cancelled "
-                            "from either; this game is " +
-                                before->status,
-                            {{"status", "cannot go from " + before->status + " to " + status}});
+        throw domain::Refusal::conflict(
+            "a game moves between scheduled and postponed, and to cancelled "
+            "from either; this game is " +
+                before->status,
+            {{"status", "cannot go from " + before->status + " to " + status}});
     }
     (void)game_repo::update_details(tx, game_id, starts_at, venue, status);
     GameRow after = *game_repo::find(tx, game_id, false);

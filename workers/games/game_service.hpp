@@ -1,7 +1,7 @@
 // Games outside of scoring: one added by hand, one read (with its version),
 // the event's games listed with filters and keyset pages, a game rescheduled,
 // moved or postponed / cancelled, and a game's score history. Writes are
-// audited and published as game.updated; client errors are http::Problem.
+// audited and published as game.updated; client errors are domain::Refusal.
 #pragma once
 
 #include <cstdint>

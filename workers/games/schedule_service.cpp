@@ -1,13 +1,13 @@
 // Schedule generation and storage; see schedule_service.hpp.
 #include "games/schedule_service.hpp"
 
+#include "domain/refusal.hpp"
 #include "domain/schedule.hpp"
 #include "events/event_access.hpp"
 #include "events/outbox_repository.hpp"
 #include "events/team_repository.hpp"
 #include "events/time_text.hpp"
 #include "games/game_repository.hpp"
-#include "http/problem.hpp"
 
 namespace tournament {
 namespace {
@@ -35,14 +35,14 @@ nlohmann::json create_schedule_in(db::Tx& tx, const Caller& caller, std::int64_t
         require_event(tx, caller, event_id, authz::Action::kUpdateEvent, Lock::kUpdate);
     const auto existing = game_repo::counts(tx, event_id);
     if (existing.games > 0 && !input.replace) {
-        throw http::Problem(409,
-                            "the event has games already; send replace:true to replace an "
-                            "unplayed schedule");
+        throw domain::Refusal::conflict(
+            "the event has games already; send replace:true to replace an "
+            "unplayed schedule");
     }
     if (existing.played > 0) {
-        throw http::Problem(409,
-                            "games of this event have been played; the schedule cannot be "
-                            "replaced");
+        throw domain::Refusal::conflict(
+            "games of this event have been played; the schedule cannot be "
+            "replaced");
     }
 
     domain::ScheduleRequest request;
@@ -53,8 +53,8 @@ nlohmann::json create_schedule_in(db::Tx& tx, const Caller& caller, std::int64_t
     request.venues = input.venues;
     const domain::Schedule schedule = domain::make_schedule(request);
     if (!schedule.ok()) {
-        throw http::Problem(
-            422, "the event cannot be scheduled: " + std::string(domain::describe(schedule.error)),
+        throw domain::Refusal::invalid_fields(
+            "the event cannot be scheduled: " + std::string(domain::describe(schedule.error)),
             {{field_of(schedule.error), std::string(domain::describe(schedule.error))}});
     }
     if (existing.games > 0) {

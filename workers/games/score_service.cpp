@@ -2,11 +2,11 @@
 #include "games/score_service.hpp"
 
 #include "domain/bracket.hpp"
+#include "domain/refusal.hpp"
 #include "events/event_access.hpp"
 #include "events/outbox_repository.hpp"
 #include "games/game_service.hpp"
 #include "games/standings_service.hpp"
-#include "http/problem.hpp"
 
 namespace tournament {
 namespace {
@@ -15,14 +15,15 @@ namespace {
     const std::string words(domain::describe(error));
     switch (error) {
         case domain::ScoreError::kScoreOutOfRange:
-            throw http::Problem(422, words, {{"home_score", words}, {"away_score", words}});
+            throw domain::Refusal::invalid_fields(words,
+                                                  {{"home_score", words}, {"away_score", words}});
         case domain::ScoreError::kBadStatus:
-            throw http::Problem(422, words, {{"status", words}});
+            throw domain::Refusal::invalid_fields(words, {{"status", words}});
         case domain::ScoreError::kLevelKnockout:
-            throw http::Problem(422, words, {{"away_score", words}});
+            throw domain::Refusal::invalid_fields(words, {{"away_score", words}});
         default:
             // The request is well-formed but the game's state forbids it.
-            throw http::Problem(409, words);
+            throw domain::Refusal::conflict(words);
     }
 }
 
@@ -30,7 +31,7 @@ namespace {
 // versions differ; the second throw only covers a game that vanished).
 [[noreturn]] void stale(std::int64_t expected, std::int64_t current) {
     check_game_version(expected, current);
-    throw http::Problem(412, "the game has changed; read it again");
+    throw domain::Refusal::stale_version("the game has changed; read it again", std::nullopt);
 }
 
 nlohmann::json score_json(const GameRow& g) {
@@ -114,11 +115,11 @@ ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_
     const EventAccess access =
         require_game_event(tx, caller, game_id, authz::Action::kRecordScore, Lock::kShare);
     if (access.status == "archived") {
-        throw http::Problem(409, "the event is archived; its scores no longer change");
+        throw domain::Refusal::conflict("the event is archived; its scores no longer change");
     }
     const auto before = game_repo::find(tx, game_id, false);
     if (!before) {
-        throw http::Problem(404, "no event or game with this id");
+        throw domain::Refusal::not_found("no event or game with this id");
     }
     if (before->version != expected_version) {
         stale(expected_version, before->version);
@@ -177,7 +178,7 @@ ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game
     }
     const auto before = game_repo::find(tx, game_id, true);
     if (!before) {
-        throw http::Problem(404, "no event or game with this id");
+        throw domain::Refusal::not_found("no event or game with this id");
     }
     check_game_version(expected_version, before->version);
     const auto error = domain::check_correction(access.format, before->game_status(),

@@ -7,33 +7,18 @@
 #include "events/team_repository.hpp"
 #include "games/game_repository.hpp"
 #include "games/standings_repository.hpp"
+#include "games/standings_view.hpp"
 
 namespace tournament {
 namespace {
 
-nlohmann::json row_json(const domain::StandingsRow& r) {
-    return {{"rank", r.rank},
-            {"team_id", r.team_id},
-            {"team_name", r.team_name},
-            {"played", r.played},
-            {"won", r.won},
-            {"drawn", r.drawn},
-            {"lost", r.lost},
-            {"goals_for", r.goals_for},
-            {"goals_against", r.goals_against},
-            {"goal_difference", r.goal_difference},
-            {"points", r.points},
-            {"away_goals_for", r.away_goals_for}};
-}
-
 StandingsView view_of(std::int64_t event_id, std::int64_t version, const std::string& format,
                       const std::vector<domain::StandingsRow>& rows) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& r : rows) {
-        items.push_back(row_json(r));
-    }
     return {version,
-            {{"event_id", event_id}, {"version", version}, {"format", format}, {"rows", items}}};
+            {{"event_id", event_id},
+             {"version", version},
+             {"format", format},
+             {"rows", rows_json(rows)}}};
 }
 
 }  // namespace

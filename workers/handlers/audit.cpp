@@ -3,10 +3,10 @@
 
 #include <charconv>
 
-#include "accounts/authenticate.hpp"
 #include "audit/audit_repository.hpp"
 #include "auth/base64url.hpp"
 #include "events/time_text.hpp"
+#include "handlers/authenticate.hpp"
 #include "http/problem.hpp"
 
 namespace api {
@@ -24,7 +24,7 @@ std::optional<std::int64_t> positive_int(std::string_view s) {
 }
 
 http::Response list_audit(Context& ctx) {
-    accounts::authorize(ctx, authz::Action::kReadAuditLog, authz::Resource::audit_log());
+    authorize(ctx, authz::Action::kReadAuditLog, authz::Resource::audit_log());
     audit::Filter filter;
     std::vector<http::FieldError> errors;
     if (auto v = ctx.req.query_param("actor_id")) {

@@ -1,13 +1,13 @@
 // Account handlers; see auth.hpp.
 #include "handlers/auth.hpp"
 
-#include "accounts/authenticate.hpp"
 #include "accounts/password_reset.hpp"
 #include "accounts/registration.hpp"
 #include "accounts/sign_in.hpp"
 #include "auth/policy.hpp"
+#include "domain/refusal.hpp"
+#include "handlers/authenticate.hpp"
 #include "http/json_body.hpp"
-#include "http/problem.hpp"
 
 namespace api {
 namespace {
@@ -19,7 +19,7 @@ constexpr std::size_t kMaxNameBytes = 1024;
 constexpr std::size_t kMaxTokenBytes = 256;
 
 accounts::Call call_of(Context& ctx) {
-    return accounts::Call{ctx.db(), accounts::auth_runtime(), audit::Origin::of(ctx.req),
+    return accounts::Call{ctx.db(), accounts::auth_runtime(), origin_of(ctx.req),
                           ctx.config.db_retry_attempts};
 }
 
@@ -30,10 +30,6 @@ http::Response private_json(int status, const nlohmann::json& body) {
     return r;
 }
 
-http::Problem bad_credentials() {
-    return http::Problem(401, "the email or the password is wrong");
-}
-
 http::Response register_user(Context& ctx) {
     const auto body = http::parse_json_body(ctx.req, ctx.config.body_limits);
     http::FieldReader fields(body);
@@ -42,17 +38,8 @@ http::Response register_user(Context& ctx) {
     auto name = fields.string("display_name", true, 0, kMaxNameBytes);
     fields.finish();
     accounts::Call call = call_of(ctx);
-    const auto result = accounts::register_account(call, {*email, *name, *password});
-    switch (result.status) {
-        case accounts::RegisterResult::Status::kCreated:
-            return private_json(201, accounts::to_json(*result.user));
-        case accounts::RegisterResult::Status::kEmailTaken:
-            throw http::Problem(409, "an account with this email already exists",
-                                {{"email", "is already registered"}});
-        case accounts::RegisterResult::Status::kInvalid:
-            break;
-    }
-    throw http::Problem(422, "the account cannot be created as sent", result.errors);
+    const accounts::User user = accounts::register_account(call, {*email, *name, *password});
+    return private_json(201, accounts::to_json(user));
 }
 
 http::Response login(Context& ctx) {
@@ -68,17 +55,7 @@ http::Response login(Context& ctx) {
     }
     fields.finish();
     accounts::Call call = call_of(ctx);
-    const auto result = accounts::login(call, *email, *password);
-    switch (result.status) {
-        case accounts::LoginResult::Status::kOk:
-            return private_json(200, accounts::to_json(*result.tokens));
-        case accounts::LoginResult::Status::kThrottled:
-            throw http::Problem(429, "too many failed sign-ins; wait before trying again")
-                .with_header("Retry-After", std::to_string(result.retry_after));
-        case accounts::LoginResult::Status::kBadCredentials:
-            break;
-    }
-    throw bad_credentials();
+    return private_json(200, accounts::to_json(accounts::login(call, *email, *password)));
 }
 
 http::Response refresh(Context& ctx) {
@@ -87,17 +64,12 @@ http::Response refresh(Context& ctx) {
     auto token = fields.string("refresh_token", true, 1, kMaxTokenBytes);
     fields.finish();
     accounts::Call call = call_of(ctx);
-    const auto result = accounts::refresh(call, *token);
-    if (result.status != accounts::RefreshResult::Status::kOk) {
-        // Unknown, expired, revoked and reused tokens all look the same.
-        throw http::Problem(401, "the refresh token is invalid, expired or revoked; sign in again");
-    }
-    return private_json(200, accounts::to_json(*result.tokens));
+    return private_json(200, accounts::to_json(accounts::refresh(call, *token)));
 }
 
 http::Response logout(Context& ctx) {
-    const authz::Actor& actor = accounts::require_actor(ctx);
-    accounts::authorize(ctx, authz::Action::kEndSessions, authz::Resource::account(actor.user_id));
+    const authz::Actor& actor = require_actor(ctx);
+    authorize(ctx, authz::Action::kEndSessions, authz::Resource::account(actor.user_id));
     const auto body = http::parse_json_body(ctx.req, ctx.config.body_limits);
     http::FieldReader fields(body);
     auto token = fields.string("refresh_token", true, 1, kMaxTokenBytes);
@@ -108,8 +80,8 @@ http::Response logout(Context& ctx) {
 }
 
 http::Response logout_all(Context& ctx) {
-    const authz::Actor& actor = accounts::require_actor(ctx);
-    accounts::authorize(ctx, authz::Action::kEndSessions, authz::Resource::account(actor.user_id));
+    const authz::Actor& actor = require_actor(ctx);
+    authorize(ctx, authz::Action::kEndSessions, authz::Resource::account(actor.user_id));
     accounts::Call call = call_of(ctx);
     accounts::logout_all(call, actor);
     return http::Response::no_content();
@@ -121,10 +93,7 @@ http::Response request_reset(Context& ctx) {
     auto email = fields.string("email", true, 1, kMaxEmailBytes);
     fields.finish();
     accounts::Call call = call_of(ctx);
-    const auto result = accounts::request_password_reset(call, *email);
-    if (!result.email_valid) {
-        throw http::Problem(422, "the body has invalid fields", {{"email", result.email_problem}});
-    }
+    accounts::request_password_reset(call, *email);
     return http::Response::json(
         202, nlohmann::json{{"status", "accepted"},
                             {"detail",
@@ -140,27 +109,18 @@ http::Response confirm_reset(Context& ctx) {
     auto password = fields.string("new_password", true, 1, kMaxPasswordBytes);
     fields.finish();
     accounts::Call call = call_of(ctx);
-    const auto result = accounts::confirm_password_reset(call, *token, *password);
-    switch (result.status) {
-        case accounts::ResetConfirmResult::Status::kDone:
-            return http::Response::no_content();
-        case accounts::ResetConfirmResult::Status::kRefusedPassword:
-            throw http::Problem(422, "the new password is refused",
-                                {{"new_password", result.password_problem}});
-        case accounts::ResetConfirmResult::Status::kInvalidToken:
-            break;
-    }
-    throw http::Problem(422, "the reset token is invalid, expired or used",
-                        {{"token", "is invalid, expired or already used"}});
+    accounts::confirm_password_reset(call, *token, *password);
+    return http::Response::no_content();
 }
 
 http::Response me(Context& ctx) {
-    const authz::Actor& actor = accounts::require_actor(ctx);
-    accounts::authorize(ctx, authz::Action::kReadAccount, authz::Resource::account(actor.user_id));
+    const authz::Actor& actor = require_actor(ctx);
+    authorize(ctx, authz::Action::kReadAccount, authz::Resource::account(actor.user_id));
     const auto user = accounts::users::find_by_id(ctx.db(), actor.user_id);
     if (!user) {
-        throw http::Problem(401, "the access token is invalid or expired; sign in again")
-            .with_header("WWW-Authenticate", "Bearer realm=\"scoreline\", error=\"invalid_token\"");
+        throw domain::Refusal::unauthenticated(
+            domain::Refusal::Credentials::kInvalidToken,
+            "the access token is invalid or expired; sign in again");
     }
     return private_json(200, accounts::to_json(*user));
 }

@@ -17,9 +17,9 @@
 #include <set>
 
 #include "accounts/auth_runtime.hpp"
-#include "accounts/authenticate.hpp"
 #include "auth/jwt.hpp"
 #include "events/event_access.hpp"
+#include "handlers/authenticate.hpp"
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
 #include "log.hpp"
@@ -66,7 +66,7 @@ std::string session_of(const Context& ctx) {
 }
 
 http::Response create_ticket(Context& ctx) {
-    const authz::Actor& actor = accounts::require_actor(ctx);
+    const authz::Actor& actor = require_actor(ctx);
     const auto body = http::parse_json_body(ctx.req, ctx.config.body_limits);
     http::FieldReader fields(body);
     const nlohmann::json* list = fields.any("topics", true);
@@ -100,8 +100,7 @@ http::Response create_ticket(Context& ctx) {
         }
     }
     tournament::require_readable_events(
-        ctx.db(),
-        tournament::Caller{actor, audit::Origin::of(ctx.req), ctx.config.db_retry_attempts},
+        ctx.db(), tournament::Caller{actor, origin_of(ctx.req), ctx.config.db_retry_attempts},
         events);
     const auto& tokens = accounts::auth_runtime().tokens;
     const auth::SigningKey* key = tokens.keys.signing_key();

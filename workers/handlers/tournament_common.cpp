@@ -3,10 +3,10 @@
 
 #include <charconv>
 
-#include "accounts/authenticate.hpp"
 #include "events/preconditions.hpp"
 #include "events/time_text.hpp"
 #include "events/validation.hpp"
+#include "handlers/authenticate.hpp"
 #include "http/json_body.hpp"
 #include "text/text_policy.hpp"
 
@@ -14,8 +14,8 @@ namespace api {
 
 tournament::Caller caller_of(Context& ctx) {
     tournament::Caller caller;
-    caller.actor = accounts::authenticate(ctx);
-    caller.origin = audit::Origin::of(ctx.req);
+    caller.actor = authenticate(ctx);
+    caller.origin = origin_of(ctx.req);
     caller.attempts = ctx.config.db_retry_attempts;
     return caller;
 }

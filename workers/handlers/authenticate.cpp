@@ -1,5 +1,5 @@
 // Bearer authentication and the authorization gate; see authenticate.hpp.
-#include "accounts/authenticate.hpp"
+#include "handlers/authenticate.hpp"
 
 #include <cctype>
 #include <chrono>
@@ -7,20 +7,17 @@
 #include "accounts/auth_runtime.hpp"
 #include "accounts/session_repository.hpp"
 #include "auth/jwt.hpp"
-#include "http/problem.hpp"
+#include "domain/refusal.hpp"
 #include "log.hpp"
 
-namespace accounts {
+namespace api {
 namespace {
-
-constexpr const char* kChallenge = "Bearer realm=\"scoreline\"";
-constexpr const char* kInvalidChallenge = "Bearer realm=\"scoreline\", error=\"invalid_token\"";
 
 [[noreturn]] void refuse(std::string_view reason) {
     // The reason is for the log only; the client learns nothing from it.
     slog::info("access_token_refused", {{"reason", reason}});
-    throw http::Problem(401, "the access token is invalid or expired; sign in again")
-        .with_header("WWW-Authenticate", kInvalidChallenge);
+    throw domain::Refusal::unauthenticated(domain::Refusal::Credentials::kInvalidToken,
+                                           "the access token is invalid or expired; sign in again");
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -53,7 +50,7 @@ std::optional<std::string_view> bearer_token(std::string_view value) {
 }
 
 auth::VerifiedToken verify(std::string_view token) {
-    const AuthRuntime& auth = auth_runtime();
+    const accounts::AuthRuntime& auth = accounts::auth_runtime();
     const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
@@ -78,7 +75,7 @@ std::optional<std::int64_t> token_user_id(const http::Request& req) {
     return verified.claims->user_id;
 }
 
-const std::optional<authz::Actor>& authenticate(api::Context& ctx) {
+const std::optional<authz::Actor>& authenticate(Context& ctx) {
     if (ctx.actor) {
         return ctx.actor;
     }
@@ -94,8 +91,8 @@ const std::optional<authz::Actor>& authenticate(api::Context& ctx) {
     if (!verified.claims) {
         refuse(auth::to_string(verified.error));
     }
-    const auto owner =
-        sessions::find_token_owner(ctx.db(), verified.claims->user_id, verified.claims->session_id);
+    const auto owner = accounts::sessions::find_token_owner(ctx.db(), verified.claims->user_id,
+                                                            verified.claims->session_id);
     if (!owner) {
         refuse("no_such_user");
     }
@@ -110,18 +107,17 @@ const std::optional<authz::Actor>& authenticate(api::Context& ctx) {
     return ctx.actor;
 }
 
-const authz::Actor& require_actor(api::Context& ctx) {
+const authz::Actor& require_actor(Context& ctx) {
     const auto& actor = authenticate(ctx);
     if (!actor) {
-        throw http::Problem(401,
-                            "sign in first: this route needs an access token "
-                            "(Authorization: Bearer <token>)")
-            .with_header("WWW-Authenticate", kChallenge);
+        throw domain::Refusal::unauthenticated(domain::Refusal::Credentials::kNone,
+                                               "sign in first: this route needs an access token "
+                                               "(Authorization: Bearer <token>)");
     }
     return *actor;
 }
 
-void authorize(api::Context& ctx, authz::Action action, const authz::Resource& resource) {
+void authorize(Context& ctx, authz::Action action, const authz::Resource& resource) {
     const auto& actor = authenticate(ctx);
     switch (authz::may(actor, action, resource)) {
         case authz::Decision::kAllow:
@@ -130,8 +126,12 @@ void authorize(api::Context& ctx, authz::Action action, const authz::Resource& r
             (void)require_actor(ctx);  // throws the 401
             return;
         case authz::Decision::kForbidden:
-            throw http::Problem(403, "you are signed in but not allowed to do this");
+            throw domain::Refusal::forbidden("you are signed in but not allowed to do this");
     }
 }
 
-}  // namespace accounts
+audit::Origin origin_of(const http::Request& req) {
+    return audit::Origin::from(req.remote_addr, req.request_id);
+}
+
+}  // namespace api
