@@ -1,7 +1,9 @@
 // Access to streams: tickets and event visibility; see access.hpp.
 #include "access.hpp"
 
-#include "stream_ticket.hpp"
+#include "authz/event_read.hpp"
+#include "stream/ticket.hpp"
+#include "stream/topic.hpp"
 
 namespace sse {
 namespace {
@@ -28,9 +30,9 @@ AccessGate::AccessGate(AsyncConnection& db, AccessSettings settings)
 
 void AccessGate::check(const StreamRequest& request, std::function<void(AccessDecision)> done) {
     using V = AccessDecision::Verdict;
-    std::optional<stream_ticket::Ticket> ticket;
+    std::optional<stream::Ticket> ticket;
     if (request.ticket) {
-        auto v = stream_ticket::verify(*request.ticket, settings_.keys, settings_.issuer,
+        auto v = stream::verify_ticket(*request.ticket, settings_.keys, settings_.issuer,
                                        settings_.leeway, unix_now());
         if (!v.ticket) {
             done(verdict(V::kForbidden,
@@ -42,16 +44,16 @@ void AccessGate::check(const StreamRequest& request, std::function<void(AccessDe
     }
     std::vector<std::int64_t> events;
     for (const auto& topic : request.topics) {
-        if (ticket && stream_ticket::covers(*ticket, topic)) {
+        if (ticket && stream::covers(*ticket, topic)) {
             continue;
         }
-        if (topic == kAdminTopic) {
+        if (topic == stream::kAdminTopic) {
             done(verdict(V::kForbidden,
                          "the admin stream needs a stream ticket (POST /api/v1/stream-tickets)",
                          ticket ? "ticket_topics" : "no_ticket"));
             return;
         }
-        if (auto id = event_topic_id(topic)) {
+        if (auto id = stream::event_topic_id(topic)) {
             events.push_back(*id);
         }
     }
@@ -125,12 +127,11 @@ void AccessGate::remember(const std::vector<std::int64_t>& asked, const db::Resu
     }
     const auto expires = now + settings_.cache_ttl;
     for (auto id : asked) {
-        cache_[id] = CacheEntry{EventAccess::kMissing, expires};
+        cache_[id] = CacheEntry{std::nullopt, expires};
     }
     for (int i = 0; i < r.rows(); ++i) {
-        const bool draft = r.text(i, 1) == "draft";
         cache_[r.get<std::int64_t>(i, 0)] =
-            CacheEntry{draft ? EventAccess::kDraft : EventAccess::kPublic, expires};
+            CacheEntry{authz::event_visibility(r.text(i, 1)), expires};
     }
 }
 
@@ -139,13 +140,16 @@ AccessDecision AccessGate::decide(const std::vector<std::int64_t>& events,
     using V = AccessDecision::Verdict;
     for (auto id : events) {
         auto it = cache_.find(id);
-        const EventAccess a = it == cache_.end() ? EventAccess::kMissing : it->second.access;
-        // A draft answers exactly as a missing event does (REST answers 404
-        // for both), so a stream never tells that a draft exists; only the
-        // log and /metrics keep them apart.
-        if (a == EventAccess::kMissing || a == EventAccess::kDraft) {
-            return verdict(V::kNotFound, "no event " + std::to_string(id),
-                           a == EventAccess::kDraft ? "draft_event" : "no_event");
+        if (it == cache_.end() || !it->second.visibility) {
+            return verdict(V::kNotFound, "no event " + std::to_string(id), "no_event");
+        }
+        // A topic without a ticket is read by anyone (a ticket that covers it
+        // skipped this check: scoreline-api issued it after the same rule).
+        // A refusal answers exactly as a missing event does, as on REST, so a
+        // stream never tells that a draft exists; only the log and /metrics
+        // keep them apart.
+        if (!authz::may_read_event(*it->second.visibility, authz::EventReader::kAnyone)) {
+            return verdict(V::kNotFound, "no event " + std::to_string(id), "draft_event");
         }
     }
     AccessDecision ok = verdict(V::kAllow, "", "");

@@ -1,14 +1,16 @@
 // sse::AccessGate: may this stream open? The admin topic needs a stream
-// ticket that covers it. An event topic is public unless the event is a
-// draft: its status comes from one query on scoreline-sse's connection and
-// is cached for a short while (SCORELINE_SSE_ACCESS_CACHE_MS), so a burst
-// of reconnects costs one query per event; a ticket that covers the topic
-// skips the lookup (scoreline-api checked membership when it issued it).
-// Tickets are verified here with the public keys only, without the database.
-// A status stays known past its cache time: while the database is away, an
-// event is admitted from the last status seen, and an event never seen is
-// admitted unverified (the stream waits, sends no message, until confirm()
-// says yes; on no it closes, and the reconnect gets the 404). Loop thread only.
+// ticket that covers it. An event topic is read under the rule a REST read
+// of the event follows (authz::may_read_event, shared/authz/event_read.hpp:
+// a draft answers 404 like a missing event). The status comes from one query
+// on scoreline-sse's connection and is cached for a short while
+// (SCORELINE_SSE_ACCESS_CACHE_MS), so a burst of reconnects costs one query
+// per event; a ticket that covers the topic skips the lookup (scoreline-api
+// checked membership when it issued it). Tickets are verified here with the
+// public keys only, without the database. A status stays known past its
+// cache time: while the database is away, an event is admitted from the last
+// status seen, and an event never seen is admitted unverified (the stream
+// waits, sends no message, until confirm() says yes; on no it closes, and the
+// reconnect gets the 404). Loop thread only.
 #pragma once
 
 #include <chrono>
@@ -21,6 +23,7 @@
 
 #include "async_connection.hpp"
 #include "auth/keys.hpp"
+#include "authz/event_read.hpp"
 #include "loop.hpp"
 #include "stream_request.hpp"
 
@@ -57,10 +60,9 @@ class AccessGate {
     static const char* const kEventStatusSql;
 
   private:
-    enum class EventAccess { kPublic, kDraft, kMissing };
     struct CacheEntry {
-        EventAccess access;
-        std::chrono::steady_clock::time_point expires;  // fresh until; last known after
+        std::optional<authz::EventVisibility> visibility;  // nullopt: no such event
+        std::chrono::steady_clock::time_point expires;     // fresh until; last known after
     };
     // Decides for `events` from the cache, querying the ones not fresh in it.
     // When the query fails, stale entries decide, and events never seen are

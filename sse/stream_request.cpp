@@ -51,7 +51,7 @@ std::variant<std::vector<std::string>, Refusal> read_topics(std::string_view lis
     while (true) {
         const auto comma = list.find(',');
         const std::string_view topic = list.substr(0, comma);
-        if (!event_topic_id(topic)) {
+        if (!stream::event_topic_id(topic)) {
             return refuse(400, "topics must be a comma-separated list of event:{id}");
         }
         if (std::find(topics.begin(), topics.end(), topic) == topics.end()) {
@@ -70,35 +70,6 @@ std::variant<std::vector<std::string>, Refusal> read_topics(std::string_view lis
 
 }  // namespace
 
-std::optional<std::int64_t> parse_id(std::string_view text) noexcept {
-    if (text.empty() || text.size() > 19 || (text.size() > 1 && text.front() == '0')) {
-        return std::nullopt;
-    }
-    std::int64_t v = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        const int d = c - '0';
-        if (v > (INT64_MAX - d) / 10) {
-            return std::nullopt;
-        }
-        v = v * 10 + d;
-    }
-    return v;
-}
-
-std::optional<std::int64_t> event_topic_id(std::string_view topic) noexcept {
-    if (!topic.starts_with("event:")) {
-        return std::nullopt;
-    }
-    auto id = parse_id(topic.substr(6));
-    if (!id || *id == 0) {
-        return std::nullopt;
-    }
-    return id;
-}
-
 std::variant<StreamRequest, Refusal> parse_stream_request(const HttpRequest& req,
                                                           std::size_t max_topics) {
     const std::string_view path = req.path;
@@ -112,11 +83,11 @@ std::variant<StreamRequest, Refusal> parse_stream_request(const HttpRequest& req
                path.size() > kEventsPrefix.size() + kStreamSuffix.size()) {
         const std::string_view id = path.substr(
             kEventsPrefix.size(), path.size() - kEventsPrefix.size() - kStreamSuffix.size());
-        const std::string topic = "event:" + std::string(id);
-        if (!event_topic_id(topic)) {
+        const auto event_id = stream::parse_id(id);
+        if (!event_id || *event_id == 0) {
             return refuse(404, "no stream at this path");
         }
-        out.topics.push_back(topic);
+        out.topics.push_back(stream::event_topic(*event_id));
         route = Route::kEvent;
     }
     if (route == Route::kNone) {
@@ -149,7 +120,7 @@ std::variant<StreamRequest, Refusal> parse_stream_request(const HttpRequest& req
         return refuse(400, "topics is only accepted on /api/v1/stream");
     }
     if (route == Route::kAdmin) {
-        out.topics.emplace_back(kAdminTopic);
+        out.topics.emplace_back(stream::kAdminTopic);
     }
     // The header (sent by an EventSource when it reconnects) wins over the parameter.
     if (req.header_count("last-event-id") > 1) {
@@ -161,7 +132,7 @@ std::variant<StreamRequest, Refusal> parse_stream_request(const HttpRequest& req
         resume = it == params.end() ? std::nullopt : std::optional<std::string_view>(it->second);
     }
     if (resume && !resume->empty()) {
-        out.last_event_id = parse_id(*resume);
+        out.last_event_id = stream::parse_id(*resume);
         if (!out.last_event_id) {
             return refuse(400, "Last-Event-ID must be a message id (a non-negative integer)");
         }

@@ -4,7 +4,8 @@
 //   GET /api/v1/stream?topics=event:1,…     those topics
 //   GET /api/v1/admin/stream                topic admin
 // plus Last-Event-ID (header, or the last_event_id parameter) and ?ticket=.
-// Anything else is a Refusal with the status to answer. Pure.
+// Topics follow shared/stream/topic.hpp. Anything else is a Refusal with the
+// status to answer. Pure.
 #pragma once
 
 #include <cstdint>
@@ -16,10 +17,9 @@
 #include <vector>
 
 #include "http_parser.hpp"
+#include "stream/topic.hpp"
 
 namespace sse {
-
-inline constexpr std::string_view kAdminTopic = "admin";
 
 struct StreamRequest {
     std::vector<std::string> topics;  // distinct, in the order asked
@@ -35,10 +35,5 @@ struct Refusal {
 
 [[nodiscard]] std::variant<StreamRequest, Refusal> parse_stream_request(const HttpRequest& req,
                                                                         std::size_t max_topics);
-
-// "event:42" → 42; nullopt for anything else (leading zeros, signs, overflow).
-[[nodiscard]] std::optional<std::int64_t> event_topic_id(std::string_view topic) noexcept;
-// A non-negative decimal without sign or leading zeros that fits in int64.
-[[nodiscard]] std::optional<std::int64_t> parse_id(std::string_view text) noexcept;
 
 }  // namespace sse

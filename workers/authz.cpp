@@ -1,7 +1,11 @@
 // The authorization rules; see authz.hpp. Each (action, resource) pair is
 // decided in one place: account actions are one's own, the audit log is for
 // admins, event actions follow the roles of API.md with admins allowed all.
+// Reading an event is the rule shared with scoreline-sse's streams
+// (shared/authz/event_read.hpp).
 #include "authz.hpp"
+
+#include "authz/event_read.hpp"
 
 namespace authz {
 namespace {
@@ -22,6 +26,18 @@ bool has_event_role(const Resource& r, std::initializer_list<EventRole> roles) {
     return false;
 }
 
+// The event read rule for this caller: members of the event and admins are
+// privileged readers; an anonymous caller is `actor` nullptr.
+bool may_read(const Actor* actor, const Resource& r) {
+    const bool privileged =
+        actor &&
+        (is_admin(*actor) ||
+         has_event_role(r, {EventRole::kOrganizer, EventRole::kScorekeeper, EventRole::kViewer}));
+    return r.kind == Resource::Kind::kEvent &&
+           may_read_event(r.event_is_draft ? EventVisibility::kDraft : EventVisibility::kPublic,
+                          privileged ? EventReader::kPrivileged : EventReader::kAnyone);
+}
+
 bool allowed(const Actor& actor, Action action, const Resource& r) {
     switch (action) {
         case Action::kReadAccount:
@@ -34,9 +50,7 @@ bool allowed(const Actor& actor, Action action, const Resource& r) {
         case Action::kCreateEvent:
             return true;
         case Action::kReadEvent:
-            return !r.event_is_draft || is_admin(actor) ||
-                   has_event_role(
-                       r, {EventRole::kOrganizer, EventRole::kScorekeeper, EventRole::kViewer});
+            return may_read(&actor, r);
         case Action::kReadMembers:
             return is_admin(actor) ||
                    has_event_role(
@@ -84,8 +98,7 @@ std::optional<EventRole> parse_event_role(std::string_view text) noexcept {
 Decision may(const std::optional<Actor>& actor, Action action, const Resource& resource) noexcept {
     if (!actor) {
         // Only public event pages are open to anonymous callers.
-        if (action == Action::kReadEvent && resource.kind == Resource::Kind::kEvent &&
-            !resource.event_is_draft) {
+        if (action == Action::kReadEvent && may_read(nullptr, resource)) {
             return Decision::kAllow;
         }
         return Decision::kUnauthenticated;

@@ -57,7 +57,7 @@ void check_stream_request(const sse::HttpRequest& http) {
     const auto& stream = std::get<sse::StreamRequest>(result);
     require(!stream.topics.empty() && stream.topics.size() <= kMaxTopics + 1);
     for (const auto& topic : stream.topics) {
-        require(topic == sse::kAdminTopic || sse::event_topic_id(topic).has_value());
+        require(stream::parse_topic(topic).has_value());
         require(std::count(stream.topics.begin(), stream.topics.end(), topic) == 1);
     }
     require(!stream.last_event_id || *stream.last_event_id >= 0);

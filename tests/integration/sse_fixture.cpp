@@ -16,7 +16,7 @@
 #include "auth/keys.hpp"
 #include "http_client.hpp"
 #include "stack.hpp"
-#include "stream_ticket.hpp"
+#include "stream/ticket.hpp"
 
 namespace ssetest {
 
@@ -75,7 +75,7 @@ std::string make_ticket(const TicketKeys& keys, std::int64_t user_id,
     // An expired ticket: issued long enough ago that exp + leeway has passed.
     const std::int64_t issued = ttl.count() > 0 ? now : now - 3600;
     const auto lifetime = ttl.count() > 0 ? ttl : std::chrono::seconds(60);
-    return stream_ticket::issue(key, "scoreline", user_id, role,
+    return stream::issue_ticket(key, "scoreline", user_id, role,
                                 "0b7c3f7e-2f0e-4a59-9a4e-0d6b2f1c9e11", topics, lifetime, issued);
 }
 

@@ -94,16 +94,4 @@ TEST(SseStreamRequest, Refusals) {
     EXPECT_EQ(refused(body), 400);
 }
 
-TEST(SseStreamRequest, Ids) {
-    EXPECT_EQ(sse::parse_id("0"), 0);
-    EXPECT_EQ(sse::parse_id("9223372036854775807"), INT64_MAX);
-    EXPECT_FALSE(sse::parse_id("9223372036854775808"));
-    EXPECT_FALSE(sse::parse_id("01"));
-    EXPECT_FALSE(sse::parse_id("+1"));
-    EXPECT_FALSE(sse::parse_id(""));
-    EXPECT_EQ(sse::event_topic_id("event:12"), 12);
-    EXPECT_FALSE(sse::event_topic_id("event:0"));
-    EXPECT_FALSE(sse::event_topic_id("events:1"));
-}
-
 }  // namespace

@@ -1,6 +1,8 @@
 // Outbox rows of tournament changes; see outbox_repository.hpp.
 #include "events/outbox_repository.hpp"
 
+#include "stream/topic.hpp"
+
 namespace tournament::outbox {
 namespace {
 
@@ -9,15 +11,11 @@ constexpr db::Statement kPublish{
 
 }  // namespace
 
-std::string topic_of(std::int64_t event_id) {
-    return "event:" + std::to_string(event_id);
-}
-
 void publish(db::Tx& tx, std::int64_t event_id, std::string_view kind, std::string_view object_name,
              const nlohmann::json& object) {
     nlohmann::json payload = {{"event_id", event_id}};
     payload[std::string(object_name)] = object;
-    (void)tx.exec(kPublish, topic_of(event_id), kind,
+    (void)tx.exec(kPublish, stream::event_topic(event_id), kind,
                   payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 

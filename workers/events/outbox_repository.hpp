@@ -1,8 +1,8 @@
 // The transactional outbox of tournament changes: one row per committed
 // change, written in the transaction of the change, for scoreline-sse to
-// deliver. Topic "event:{id}"; kinds event.updated, event.deleted,
-// team.updated, team.deleted, game.updated, score.updated, standings.updated;
-// the payload is {"event_id": id, <object>: <its new representation>}.
+// deliver. Topic "event:{id}" (stream::event_topic, shared/stream/topic.hpp); kinds event.updated,
+// event.deleted, team.updated, team.deleted, game.updated, score.updated, standings.updated; the
+// payload is {"event_id": id, <object>: <its new representation>}.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +12,6 @@
 #include "db/connection.hpp"
 
 namespace tournament::outbox {
-
-// "event:42".
-[[nodiscard]] std::string topic_of(std::int64_t event_id);
 
 // Writes one row in `tx`; `object_name` is the payload key of `object`
 // (e.g. "game"), next to "event_id".

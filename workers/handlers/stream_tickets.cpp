@@ -1,8 +1,8 @@
 // POST /api/v1/stream-tickets (issue 6): a short-lived stream ticket for
 // topics the signed-in caller may follow, for an EventSource that cannot send
-// Authorization (sse/stream_ticket.hpp has the format; scoreline-sse verifies
-// it without the database). Body {"topics": ["admin" | "event:{id}", …]};
-// answers 200 {ticket, expires_in, topics}. The admin topic needs the admin
+// Authorization (shared/stream/ticket.hpp has the format, shared/stream/topic.hpp
+// the topics; scoreline-sse verifies it without the database). Body {"topics": ["admin" |
+// "event:{id}", …]}; answers 200 {ticket, expires_in, topics}. The admin topic needs the admin
 // role; an event topic is authorized by the same function as a REST read of
 // the event (tournament::require_readable_events): drafts are for admins and
 // members, and a draft the caller may not read answers 404 like a missing
@@ -23,26 +23,11 @@
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
 #include "log.hpp"
-#include "stream_ticket.hpp"
+#include "stream/ticket.hpp"
+#include "stream/topic.hpp"
 
 namespace api {
 namespace {
-
-constexpr std::string_view kAdminTopic = "admin";
-
-std::optional<std::int64_t> event_id(std::string_view topic) {
-    if (!topic.starts_with("event:") || topic.size() < 7 || topic.size() > 25 || topic[6] == '0') {
-        return std::nullopt;
-    }
-    std::int64_t v = 0;
-    for (char c : topic.substr(6)) {
-        if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10) {
-            return std::nullopt;
-        }
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
 
 // The session (sid) of the caller's access token, which authenticate() verified.
 std::string session_of(const Context& ctx) {
@@ -72,13 +57,12 @@ http::Response create_ticket(Context& ctx) {
     const nlohmann::json* list = fields.any("topics", true);
     std::vector<std::string> topics;
     if (list) {
-        if (!list->is_array() || list->empty() || list->size() > stream_ticket::kMaxTopics) {
+        if (!list->is_array() || list->empty() || list->size() > stream::kMaxTicketTopics) {
             fields.fail("topics", "must be an array of 1 to 32 topics");
         } else {
             std::set<std::string> seen;
             for (const auto& t : *list) {
-                if (!t.is_string() ||
-                    (t.get<std::string>() != kAdminTopic && !event_id(t.get<std::string>()))) {
+                if (!t.is_string() || !stream::parse_topic(t.get<std::string>())) {
                     fields.fail("topics", "each topic is \"admin\" or \"event:{id}\"");
                     break;
                 }
@@ -91,12 +75,13 @@ http::Response create_ticket(Context& ctx) {
     fields.finish();
     std::vector<std::int64_t> events;
     for (const auto& topic : topics) {
-        if (topic == kAdminTopic) {
+        const stream::Topic parsed = *stream::parse_topic(topic);
+        if (parsed.kind == stream::Topic::Kind::kAdmin) {
             if (actor.role != authz::GlobalRole::kAdmin) {
                 throw http::Problem(403, "the admin stream is for admins");
             }
         } else {
-            events.push_back(*event_id(topic));
+            events.push_back(parsed.event_id);
         }
     }
     tournament::require_readable_events(
@@ -110,7 +95,7 @@ http::Response create_ticket(Context& ctx) {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    const std::string ticket = stream_ticket::issue(
+    const std::string ticket = stream::issue_ticket(
         *key, tokens.access.issuer, actor.user_id, std::string(authz::to_string(actor.role)),
         session_of(ctx), topics, ctx.config.stream_ticket_ttl, now);
     slog::info("stream_ticket_issued", {{"user_id", actor.user_id}, {"topics", topics}});

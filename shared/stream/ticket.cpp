@@ -1,45 +1,33 @@
-// Issuing and verifying stream tickets; see stream_ticket.hpp.
-#include "stream_ticket.hpp"
+// Issuing and verifying stream tickets; see ticket.hpp.
+#include "stream/ticket.hpp"
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "auth/base64url.hpp"
 
-namespace stream_ticket {
+namespace stream {
 namespace {
-
-bool valid_topic(const std::string& t) {
-    if (t.empty() || t.size() > kMaxTopicBytes) {
-        return false;
-    }
-    for (char c : t) {
-        if (static_cast<unsigned char>(c) <= 0x20 || c == ',' ||
-            static_cast<unsigned char>(c) >= 0x7f) {
-            return false;
-        }
-    }
-    return true;
-}
 
 auth::TokenPolicy policy(std::string_view issuer, std::chrono::seconds leeway) {
     auth::TokenPolicy p;
     p.issuer = std::string(issuer);
-    p.audience = std::string(kAudience);
+    p.audience = std::string(kTicketAudience);
     p.leeway = leeway;
     return p;
 }
 
 }  // namespace
 
-std::string issue(const auth::SigningKey& key, std::string_view issuer, std::int64_t user_id,
-                  std::string role, std::string session_id, const std::vector<std::string>& topics,
-                  std::chrono::seconds ttl, std::int64_t now) {
-    if (topics.empty() || topics.size() > kMaxTopics) {
+std::string issue_ticket(const auth::SigningKey& key, std::string_view issuer, std::int64_t user_id,
+                         std::string role, std::string session_id,
+                         const std::vector<std::string>& topics, std::chrono::seconds ttl,
+                         std::int64_t now) {
+    if (topics.empty() || topics.size() > kMaxTicketTopics) {
         throw std::invalid_argument("stream ticket: 1 to 32 topics");
     }
     for (const auto& t : topics) {
-        if (!valid_topic(t)) {
+        if (!parse_topic(t)) {
             throw std::invalid_argument("stream ticket: invalid topic");
         }
     }
@@ -62,36 +50,37 @@ std::string issue(const auth::SigningKey& key, std::string_view issuer, std::int
                std::string_view(reinterpret_cast<const char*>(sig.data()), sig.size()));
 }
 
-Verified verify(std::string_view token, const auth::KeyRing& keys, std::string_view issuer,
-                std::chrono::seconds leeway, std::int64_t now) {
+VerifiedTicket verify_ticket(std::string_view token, const auth::KeyRing& keys,
+                             std::string_view issuer, std::chrono::seconds leeway,
+                             std::int64_t now) {
     const auth::VerifiedToken v =
         auth::verify_access_token(token, keys, policy(issuer, leeway), now);
     if (!v.claims) {
-        return Verified{std::nullopt, std::string(auth::to_string(v.error))};
+        return VerifiedTicket{std::nullopt, std::string(auth::to_string(v.error))};
     }
     // The signature is good, so the payload is ours; read the topics claim.
     const auto dot1 = token.find('.');
     const auto dot2 = token.find('.', dot1 + 1);
     const auto payload_text = auth::base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
     if (!payload_text) {
-        return Verified{std::nullopt, "malformed"};
+        return VerifiedTicket{std::nullopt, "malformed"};
     }
     const auto payload = nlohmann::json::parse(*payload_text, nullptr, false);
     const auto it = payload.is_object() ? payload.find("topics") : payload.end();
-    if (it == payload.end() || !it->is_array() || it->empty() || it->size() > kMaxTopics) {
-        return Verified{std::nullopt, "no_topics"};
+    if (it == payload.end() || !it->is_array() || it->empty() || it->size() > kMaxTicketTopics) {
+        return VerifiedTicket{std::nullopt, "no_topics"};
     }
     Ticket t;
     for (const auto& topic : *it) {
-        if (!topic.is_string() || !valid_topic(topic.get<std::string>())) {
-            return Verified{std::nullopt, "bad_topics"};
+        if (!topic.is_string() || !parse_topic(topic.get<std::string>())) {
+            return VerifiedTicket{std::nullopt, "bad_topics"};
         }
         t.topics.push_back(topic.get<std::string>());
     }
     t.user_id = v.claims->user_id;
     t.role = v.claims->role;
     t.expires_at = v.claims->expires_at;
-    return Verified{std::move(t), {}};
+    return VerifiedTicket{std::move(t), {}};
 }
 
 bool covers(const Ticket& ticket, std::string_view topic) noexcept {
@@ -103,4 +92,4 @@ bool covers(const Ticket& ticket, std::string_view topic) noexcept {
     return false;
 }
 
-}  // namespace stream_ticket
+}  // namespace stream
