@@ -20,10 +20,12 @@ AccessDecision verdict(AccessDecision::Verdict v, std::string detail, std::strin
     return AccessDecision{v, std::move(detail), std::move(reason), std::nullopt, {}};
 }
 
-}  // namespace
+// The status of each event asked for that exists; authz::event_visibility
+// reads it.
+constexpr db::Statement kEventStatus{"sse_event_status",
+                                     "SELECT id, status FROM events WHERE id = ANY($1::bigint[])"};
 
-const char* const AccessGate::kEventStatusSql =
-    "SELECT id, status FROM events WHERE id = ANY($1::bigint[])";
+}  // namespace
 
 AccessGate::AccessGate(AsyncConnection& db, AccessSettings settings)
     : db_(db), settings_(std::move(settings)) {}
@@ -86,7 +88,7 @@ void AccessGate::lookup(std::vector<std::int64_t> events, std::optional<std::int
         array += (i ? "," : "") + std::to_string(stale[i]);
     }
     array += "}";
-    db_.query(kEventStatusSql, {array},
+    db_.query(kEventStatus, {array},
               [this, events = std::move(events), stale, user_id, provisional,
                done = std::move(done)](QueryOutcome outcome, db::Result r, const std::string&) {
                   if (outcome == QueryOutcome::kOk) {

@@ -57,8 +57,6 @@ class AccessGate {
     // with kAllow, kNotFound, or kUnavailable while the database is away.
     void confirm(const std::vector<std::int64_t>& events, std::function<void(AccessDecision)> done);
 
-    static const char* const kEventStatusSql;
-
   private:
     struct CacheEntry {
         std::optional<authz::EventVisibility> visibility;  // nullopt: no such event

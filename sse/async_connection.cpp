@@ -163,7 +163,7 @@ void AsyncConnection::continue_connect(PostgresPollingStatusType status) {
         lost(trimmed(PQerrorMessage(conn_)));
         return;
     }
-    current_ = Pending{"", {}, [this](QueryOutcome outcome, db::Result, const std::string& error) {
+    current_ = Pending{{}, {}, [this](QueryOutcome outcome, db::Result, const std::string& error) {
                            if (outcome != QueryOutcome::kOk) {
                                lost("setup failed: " + error);
                                return;
@@ -178,17 +178,18 @@ void AsyncConnection::continue_connect(PostgresPollingStatusType status) {
                            }
                        }};
     current_failed_ = false;
+    current_preparing_ = false;
     current_error_.clear();
     flush();
 }
 
-void AsyncConnection::query(std::string sql, Params params, Callback callback) {
+void AsyncConnection::query(const db::Statement& statement, Params params, Callback callback) {
     if (state_ != State::kReady) {
         loop_.defer(
             [cb = std::move(callback)] { cb(QueryOutcome::kLost, db::Result(), "not connected"); });
         return;
     }
-    queue_.push_back(Pending{std::move(sql), std::move(params), std::move(callback)});
+    queue_.push_back(Pending{statement, std::move(params), std::move(callback)});
     send_next();
 }
 
@@ -198,15 +199,29 @@ void AsyncConnection::send_next() {
     }
     current_ = std::move(queue_.front());
     queue_.pop_front();
+    send_current();
+}
+
+void AsyncConnection::send_current() {
     current_failed_ = false;
     current_error_.clear();
-    std::vector<const char*> values;
-    values.reserve(current_->params.size());
-    for (const auto& p : current_->params) {
-        values.push_back(p ? p->c_str() : nullptr);
+    const db::Statement& statement = current_->statement;
+    const std::string name(statement.name);
+    current_preparing_ = !prepared_.contains(statement.name);
+    int sent = 0;
+    if (current_preparing_) {
+        // Parameter types come from the casts in the SQL, as in db::Connection.
+        sent = PQsendPrepare(conn_, name.c_str(), std::string(statement.sql).c_str(), 0, nullptr);
+    } else {
+        std::vector<const char*> values;
+        values.reserve(current_->params.size());
+        for (const auto& p : current_->params) {
+            values.push_back(p ? p->c_str() : nullptr);
+        }
+        sent = PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                   values.data(), nullptr, nullptr, 0);
     }
-    if (!PQsendQueryParams(conn_, current_->sql.c_str(), static_cast<int>(values.size()), nullptr,
-                           values.data(), nullptr, nullptr, 0)) {
+    if (!sent) {
         lost(trimmed(PQerrorMessage(conn_)));
         return;
     }
@@ -257,6 +272,15 @@ void AsyncConnection::read_results() {
     while (conn_ && current_ && !PQisBusy(conn_)) {
         PGresult* r = PQgetResult(conn_);
         if (!r) {
+            if (current_preparing_ && !current_failed_) {
+                // Prepared: now run it (read_results resumes on its answer).
+                loop_.cancel_timer(watchdog_timer_);
+                watchdog_timer_ = 0;
+                prepared_.insert(current_->statement.name);
+                current_result_ = db::Result();
+                send_current();
+                continue;
+            }
             finish_current(current_failed_ ? QueryOutcome::kFailed : QueryOutcome::kOk,
                            current_error_);
             continue;
@@ -307,6 +331,8 @@ void AsyncConnection::lost(const std::string& why) {
         conn_ = nullptr;
     }
     state_ = State::kIdle;
+    prepared_.clear();  // a new session has none
+    current_preparing_ = false;
     std::deque<Pending> failed;
     failed.swap(queue_);
     if (current_) {

@@ -1,9 +1,11 @@
 // sse::AsyncConnection: scoreline-sse's one libpq connection, non-blocking,
 // driven by the epoll loop (PQconnectStartParams/PQconnectPoll, PQsocket,
-// PQsendQueryParams, PQflush, PQconsumeInput, PQnotifies). On connect it sets
-// statement_timeout and LISTENs on its channels; when the server goes away it
-// fails what was queued, closes, and reconnects with exponential backoff.
-// Queries run one at a time in FIFO order. Loop thread only.
+// PQsendPrepare/PQsendQueryPrepared, PQflush, PQconsumeInput, PQnotifies). On
+// connect it sets statement_timeout and LISTENs on its channels; when the
+// server goes away it fails what was queued, closes, and reconnects with
+// exponential backoff. Queries are named statements (db::Statement, as in the
+// workers), each prepared on this connection when first run and again after a
+// reconnect; they run one at a time in FIFO order. Loop thread only.
 #pragma once
 
 #include <libpq-fe.h>
@@ -13,8 +15,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
+#include "db/connection.hpp"
 #include "db/result.hpp"
 #include "loop.hpp"
 
@@ -57,14 +62,16 @@ class AsyncConnection {
     [[nodiscard]] bool ready() const noexcept { return state_ == State::kReady; }
     [[nodiscard]] std::uint64_t reconnects() const noexcept { return reconnects_; }
 
-    // Queues `sql` with text parameters (nullopt = NULL). While the connection
-    // is down the callback runs at once with kLost (from deferred work).
-    void query(std::string sql, Params params, Callback callback);
+    // Queues the named statement with text parameters (nullopt = NULL).
+    // `statement` must outlive the query: a constexpr db::Statement. While the
+    // connection is down the callback runs at once with kLost (from deferred
+    // work). A statement that fails to prepare ends as kFailed.
+    void query(const db::Statement& statement, Params params, Callback callback);
 
   private:
     enum class State { kIdle, kConnecting, kSetup, kReady, kClosed };
     struct Pending {
-        std::string sql;
+        db::Statement statement;  // empty for the setup batch
         Params params;
         Callback callback;
     };
@@ -74,6 +81,9 @@ class AsyncConnection {
     void continue_connect(PostgresPollingStatusType status);
     void on_socket_event(std::uint32_t events);
     void send_next();
+    // Sends current_: its Prepare if this session has not prepared it yet,
+    // else its execution.
+    void send_current();
     void flush();
     void read_results();
     void finish_current(QueryOutcome outcome, const std::string& error);
@@ -94,6 +104,8 @@ class AsyncConnection {
     db::Result current_result_;
     std::string current_error_;
     bool current_failed_ = false;
+    bool current_preparing_ = false;                 // current_'s Prepare is in flight
+    std::unordered_set<std::string_view> prepared_;  // statement names, this session
     Loop::TimerId reconnect_timer_ = 0;
     Loop::TimerId watchdog_timer_ = 0;
     std::chrono::milliseconds backoff_{0};

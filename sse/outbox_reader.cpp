@@ -19,15 +19,17 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
     return v;
 }
 
-}  // namespace
-
 // The snapshot is the statement's, taken before the function takes its fence.
-const char* const OutboxReader::kProbeSql =
+constexpr db::Statement kProbe{
+    "sse_outbox_probe",
     "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, f.last_id, f.fence_xid::text "
-    "FROM scoreline_outbox_fence($1::bigint) AS f";
-const char* const OutboxReader::kFetchSql =
+    "FROM scoreline_outbox_fence($1::bigint) AS f"};
+constexpr db::Statement kFetch{
+    "sse_outbox_fetch",
     "SELECT id, topic, kind, payload::text, extract(epoch FROM created_at)::float8 "
-    "FROM outbox WHERE id > $1::bigint AND id <= $2::bigint ORDER BY id LIMIT $3::int";
+    "FROM outbox WHERE id > $1::bigint AND id <= $2::bigint ORDER BY id LIMIT $3::int"};
+
+}  // namespace
 
 OutboxReader::OutboxReader(Loop& loop, AsyncConnection& db, OutboxReaderOptions options,
                            Deliver deliver, std::function<void()> on_positioned)
@@ -115,47 +117,46 @@ void OutboxReader::probe() {
     // With too many fences outstanding, pass a bound the sequence cannot pass.
     const std::string arg =
         after ? std::to_string(*after) : std::to_string(std::numeric_limits<std::int64_t>::max());
-    db_.query(kProbeSql, {arg},
-              [this](QueryOutcome outcome, db::Result r, const std::string& error) {
-                  if (outcome == QueryOutcome::kLost) {
-                      return;  // on_lost/on_ready take over
-                  }
-                  in_flight_ = false;
-                  if (outcome == QueryOutcome::kFailed || r.rows() != 1) {
-                      slog::error("outbox_probe_failed", {{"error", error}});
-                      schedule_retry();
-                      return;
-                  }
-                  const auto xmin = parse_u64(r.text(0, 0));
-                  std::optional<Fence> taken;
-                  if (!r.is_null(0, 2)) {
-                      const auto xid = parse_u64(r.text(0, 2));
-                      if (xid) {
-                          taken = Fence{r.get<std::int64_t>(0, 1), *xid};
-                      }
-                  }
-                  if (!xmin) {
-                      slog::error("outbox_probe_failed", {{"error", "unreadable snapshot xmin"}});
-                      schedule_retry();
-                      return;
-                  }
-                  const bool was_positioned = cursor_.positioned();
-                  const bool advanced = cursor_.on_probe(*xmin, taken);
-                  if (!was_positioned && cursor_.positioned()) {
-                      slog::info("outbox_positioned", {{"delivered_id", cursor_.delivered()}});
-                      if (on_positioned_) {
-                          on_positioned_();
-                      }
-                  }
-                  if (advanced || taken) {
-                      retry_delay_ = std::chrono::milliseconds(1);
-                  }
-                  if (cursor_.behind()) {
-                      kick();
-                  } else if (cursor_.waiting()) {
-                      schedule_retry();
-                  }
-              });
+    db_.query(kProbe, {arg}, [this](QueryOutcome outcome, db::Result r, const std::string& error) {
+        if (outcome == QueryOutcome::kLost) {
+            return;  // on_lost/on_ready take over
+        }
+        in_flight_ = false;
+        if (outcome == QueryOutcome::kFailed || r.rows() != 1) {
+            slog::error("outbox_probe_failed", {{"error", error}});
+            schedule_retry();
+            return;
+        }
+        const auto xmin = parse_u64(r.text(0, 0));
+        std::optional<Fence> taken;
+        if (!r.is_null(0, 2)) {
+            const auto xid = parse_u64(r.text(0, 2));
+            if (xid) {
+                taken = Fence{r.get<std::int64_t>(0, 1), *xid};
+            }
+        }
+        if (!xmin) {
+            slog::error("outbox_probe_failed", {{"error", "unreadable snapshot xmin"}});
+            schedule_retry();
+            return;
+        }
+        const bool was_positioned = cursor_.positioned();
+        const bool advanced = cursor_.on_probe(*xmin, taken);
+        if (!was_positioned && cursor_.positioned()) {
+            slog::info("outbox_positioned", {{"delivered_id", cursor_.delivered()}});
+            if (on_positioned_) {
+                on_positioned_();
+            }
+        }
+        if (advanced || taken) {
+            retry_delay_ = std::chrono::milliseconds(1);
+        }
+        if (cursor_.behind()) {
+            kick();
+        } else if (cursor_.waiting()) {
+            schedule_retry();
+        }
+    });
 }
 
 void OutboxReader::fetch() {
@@ -163,7 +164,7 @@ void OutboxReader::fetch() {
     const std::int64_t from = cursor_.delivered();
     const std::int64_t to = cursor_.final_id();
     db_.query(
-        kFetchSql, {std::to_string(from), std::to_string(to), std::to_string(options_.batch_rows)},
+        kFetch, {std::to_string(from), std::to_string(to), std::to_string(options_.batch_rows)},
         [this](QueryOutcome outcome, db::Result r, const std::string& error) {
             if (outcome == QueryOutcome::kLost) {
                 return;

@@ -61,10 +61,6 @@ class OutboxReader {
     [[nodiscard]] std::uint64_t rows_read() const noexcept { return rows_read_; }
     [[nodiscard]] std::uint64_t probes() const noexcept { return probes_; }
 
-    // The SQL of the reader, for tests and docs.
-    static const char* const kProbeSql;
-    static const char* const kFetchSql;
-
   private:
     void kick();
     void probe();

@@ -21,25 +21,26 @@ std::string text_array(const std::vector<std::string>& items) {
     return out + "}";
 }
 
-}  // namespace
-
 // One row per replayed message, or a single row of NULLs when there are none;
 // too_old on every row: the first row after the client's id (any topic) is
 // older than the window, so rows of the gap may have been purged.
-const char* const Replayer::kReplaySql =
+constexpr db::Statement kReplay{
+    "sse_replay",
     "SELECT w.too_old, r.id, r.topic, r.kind, r.payload::text, "
     "extract(epoch FROM r.created_at)::float8 "
     "FROM (SELECT coalesce((SELECT created_at < now() - make_interval(secs => $4::int) "
     "FROM outbox WHERE id > $2::bigint ORDER BY id LIMIT 1), false) AS too_old) AS w "
     "LEFT JOIN LATERAL (SELECT * FROM outbox WHERE NOT w.too_old AND topic = ANY($1::text[]) "
     "AND id > $2::bigint AND id <= $3::bigint ORDER BY id LIMIT $5::int) AS r ON true "
-    "ORDER BY r.id";
+    "ORDER BY r.id"};
+
+}  // namespace
 
 void Replayer::replay(const std::vector<std::string>& topics, std::int64_t after_id,
                       std::int64_t up_to_id, std::function<void(ReplayResult)> done) {
     const int max_rows = settings_.max_rows;
     db_.query(
-        kReplaySql,
+        kReplay,
         {text_array(topics), std::to_string(after_id), std::to_string(up_to_id),
          std::to_string(settings_.window.count()), std::to_string(max_rows + 1)},
         [max_rows, done = std::move(done)](QueryOutcome outcome, db::Result r, const std::string&) {

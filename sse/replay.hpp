@@ -37,8 +37,6 @@ class Replayer {
     void replay(const std::vector<std::string>& topics, std::int64_t after_id,
                 std::int64_t up_to_id, std::function<void(ReplayResult)> done);
 
-    static const char* const kReplaySql;
-
   private:
     AsyncConnection& db_;
     ReplaySettings settings_;
