@@ -3,8 +3,7 @@
 // answers with an event stream, fans every outbox row out to the streams that
 // follow its topic, replays what a reconnecting client missed, sends
 // heartbeats, sheds clients that fall behind, and on SIGTERM drains every
-// stream and closes it cleanly. Connections live in server.cpp, streams and
-// fan-out in server_streams.cpp. Loop thread only.
+// stream and closes it cleanly. Loop thread only.
 #pragma once
 
 #include <cstdint>
