@@ -28,7 +28,8 @@ struct Topic {
 
 // The topic `text` names, or nullopt when it follows no rule of the grammar.
 [[nodiscard]] std::optional<Topic> parse_topic(std::string_view text) noexcept;
-// "event:42" → 42; nullopt for anything else (admin, leading zeros, signs, 0, overflow).
+// "event:42" → 42; nullopt for anything else (admin, leading zeros, signs, 0,
+// overflow).
 [[nodiscard]] std::optional<std::int64_t> event_topic_id(std::string_view text) noexcept;
 // 42 → "event:42". `event_id` is positive.
 [[nodiscard]] std::string event_topic(std::int64_t event_id);

@@ -1,8 +1,9 @@
 // The transactional outbox of tournament changes: one row per committed
 // change, written in the transaction of the change, for scoreline-sse to
-// deliver. Topic "event:{id}" (stream::event_topic, shared/stream/topic.hpp); kinds event.updated,
-// event.deleted, team.updated, team.deleted, game.updated, score.updated, standings.updated; the
-// payload is {"event_id": id, <object>: <its new representation>}.
+// deliver. Topic "event:{id}" (stream::event_topic, shared/stream/topic.hpp);
+// kinds event.updated, event.deleted, team.updated, team.deleted,
+// game.updated, score.updated, standings.updated; the payload is
+// {"event_id": id, <object>: <its new representation>}.
 #pragma once
 
 #include <cstdint>

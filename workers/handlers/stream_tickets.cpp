@@ -1,12 +1,13 @@
 // POST /api/v1/stream-tickets (issue 6): a short-lived stream ticket for
 // topics the signed-in caller may follow, for an EventSource that cannot send
-// Authorization (shared/stream/ticket.hpp has the format, shared/stream/topic.hpp
-// the topics; scoreline-sse verifies it without the database). Body {"topics": ["admin" |
-// "event:{id}", …]}; answers 200 {ticket, expires_in, topics}. The admin topic needs the admin
-// role; an event topic is authorized by the same function as a REST read of
-// the event (tournament::require_readable_events): drafts are for admins and
-// members, and a draft the caller may not read answers 404 like a missing
-// event, as on REST. The ticket is never logged.
+// Authorization (shared/stream/ticket.hpp has the format,
+// shared/stream/topic.hpp the topics; scoreline-sse verifies it without the
+// database). Body {"topics": ["admin" | "event:{id}", …]}; answers 200
+// {ticket, expires_in, topics}. The admin topic needs the admin role; an
+// event topic is authorized by the same function as a REST read of the event
+// (tournament::require_readable_events): drafts are for admins and members,
+// and a draft the caller may not read answers 404 like a missing event, as
+// on REST. The ticket is never logged.
 #include "handlers/stream_tickets.hpp"
 
 #include <sys/types.h>
