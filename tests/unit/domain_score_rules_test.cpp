@@ -1,5 +1,6 @@
-// Score rules of issue 4: status moves, draws only in round robins, a final
-// game changes only through a correction.
+// Score rules of issue 4: status moves (through domain::transition, see
+// domain_status_rules_test.cpp), draws only where the format allows them, a
+// final game changes only through a correction.
 #include <gtest/gtest.h>
 
 #include "domain/score_rules.hpp"
@@ -10,21 +11,6 @@ using domain::Format;
 using domain::GameStatus;
 using domain::ScoreError;
 using domain::ScoreUpdate;
-
-TEST(ScoreRules, StatusMoves) {
-    using enum GameStatus;
-    const GameStatus all[] = {kScheduled, kLive, kFinal, kPostponed, kCancelled};
-    int allowed = 0;
-    for (GameStatus from : all) {
-        for (GameStatus to : all) {
-            allowed += domain::is_score_transition(from, to) ? 1 : 0;
-        }
-    }
-    EXPECT_EQ(allowed, 3);
-    EXPECT_TRUE(domain::is_score_transition(kScheduled, kLive));
-    EXPECT_TRUE(domain::is_score_transition(kLive, kLive));
-    EXPECT_TRUE(domain::is_score_transition(kLive, kFinal));
-}
 
 TEST(ScoreRules, ScoreUpdates) {
     const auto rr = Format::kRoundRobin;
@@ -79,7 +65,6 @@ TEST(ScoreRules, WinnerAndSpellings) {
     EXPECT_FALSE(domain::parse_format("Round_Robin").has_value());
     EXPECT_EQ(domain::parse_slot("away"), domain::Slot::kAway);
     EXPECT_FALSE(domain::parse_slot("").has_value());
-    EXPECT_FALSE(domain::is_round_robin(Format::kSingleElimination));
     EXPECT_FALSE(domain::describe(ScoreError::kLevelKnockout).empty());
 }
 

@@ -62,7 +62,7 @@ void set_status(db::Tx& tx, const Caller& caller, std::int64_t event_id,
 
 std::string summary(const tournament::EventRow& event, std::size_t games) {
     return event.name + " (id " + std::to_string(event.id) + ", " + std::to_string(games) +
-           " games, " + event.status + ")";
+           " games, " + std::string(domain::to_string(event.status)) + ")";
 }
 
 std::string load_league(db::Tx& tx, const Caller& caller, const Season& season,

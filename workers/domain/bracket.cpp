@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <variant>
 
+#include "domain/status_rules.hpp"
+
 namespace domain {
 
 std::size_t bracket_size(std::size_t count) noexcept {
@@ -146,8 +148,7 @@ WinnerChangePlan plan_winner_change(std::span<const BracketGame> bracket, GameId
         }
         const BracketGame& next = find(*current->next_game);
         const Slot slot = current->next_slot;
-        const bool had_result =
-            next.status == GameStatus::kLive || next.status == GameStatus::kFinal;
+        const bool had_result = has_result(next.status);
         plan.changes.push_back(
             {next.id, slot, slot == Slot::kHome ? next.home : next.away, placed, had_result});
         // Only a decided game has put a team further down the bracket.

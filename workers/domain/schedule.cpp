@@ -6,6 +6,7 @@
 #include <set>
 
 #include "domain/bracket.hpp"
+#include "domain/format_rules.hpp"
 
 namespace domain {
 namespace {
@@ -179,14 +180,14 @@ Schedule make_schedule(const ScheduleRequest& request) {
         return out;
     }
     const std::vector<Team> seeded = seeding_order(request.teams);
-    switch (request.format) {
-        case Format::kRoundRobin:
+    switch (rules_of(request.format).pairing) {
+        case PairingKind::kCircleOnce:
             add_round_robin(seeded, false, out);
             break;
-        case Format::kDoubleRoundRobin:
+        case PairingKind::kCircleTwice:
             add_round_robin(seeded, true, out);
             break;
-        case Format::kSingleElimination: {
+        case PairingKind::kBracket: {
             Bracket bracket = build_bracket(seeded);
             out.rounds = bracket.rounds;
             out.games = std::move(bracket.games);

@@ -1,6 +1,9 @@
 // Validation of score updates and corrections (see score_rules.hpp).
 #include "domain/score_rules.hpp"
 
+#include "domain/format_rules.hpp"
+#include "domain/status_rules.hpp"
+
 namespace domain {
 namespace {
 
@@ -34,41 +37,31 @@ std::string_view describe(ScoreError error) noexcept {
     return "invalid score";
 }
 
-bool is_score_transition(GameStatus from, GameStatus to) noexcept {
-    switch (from) {
-        case GameStatus::kScheduled:
-            return to == GameStatus::kLive;
-        case GameStatus::kLive:
-            return to == GameStatus::kLive || to == GameStatus::kFinal;
-        case GameStatus::kFinal:
-        case GameStatus::kPostponed:
-        case GameStatus::kCancelled:
-            return false;
-    }
-    return false;
-}
-
 ScoreError check_score_update(Format format, GameStatus current, bool teams_set,
                               const ScoreUpdate& update) noexcept {
-    if (update.status != GameStatus::kLive && update.status != GameStatus::kFinal) {
-        return ScoreError::kBadStatus;
-    }
-    if (current == GameStatus::kFinal) {
-        return ScoreError::kAlreadyFinal;
-    }
-    if (current == GameStatus::kPostponed || current == GameStatus::kCancelled) {
-        return ScoreError::kNotPlayable;
+    const GameTransition move = transition(current, GameAction::kScore, update.status);
+    switch (move.refusal) {
+        case GameRefusal::kBadTarget:
+            return ScoreError::kBadStatus;
+        case GameRefusal::kAlreadyFinal:
+            return ScoreError::kAlreadyFinal;
+        case GameRefusal::kNotPlayable:
+        case GameRefusal::kNotFinal:
+            return ScoreError::kNotPlayable;
+        case GameRefusal::kNone:
+        case GameRefusal::kOutOfOrder:
+            break;
     }
     if (!teams_set) {
         return ScoreError::kTeamsNotSet;
     }
-    if (!is_score_transition(current, update.status)) {
+    if (!move.allowed()) {
         return ScoreError::kBadTransition;
     }
     if (!in_range(update.home_score) || !in_range(update.away_score)) {
         return ScoreError::kScoreOutOfRange;
     }
-    if (update.status == GameStatus::kFinal && !is_round_robin(format) &&
+    if (move.to == GameStatus::kFinal && !rules_of(format).allows_draws &&
         update.home_score == update.away_score) {
         return ScoreError::kLevelKnockout;
     }
@@ -77,13 +70,13 @@ ScoreError check_score_update(Format format, GameStatus current, bool teams_set,
 
 ScoreError check_correction(Format format, GameStatus current, int home_score,
                             int away_score) noexcept {
-    if (current != GameStatus::kFinal) {
+    if (!transition(current, GameAction::kCorrect, GameStatus::kFinal).allowed()) {
         return ScoreError::kNotFinal;
     }
     if (!in_range(home_score) || !in_range(away_score)) {
         return ScoreError::kScoreOutOfRange;
     }
-    if (!is_round_robin(format) && home_score == away_score) {
+    if (!rules_of(format).allows_draws && home_score == away_score) {
         return ScoreError::kLevelKnockout;
     }
     return ScoreError::kNone;

@@ -1,6 +1,6 @@
-// The rules a score change must satisfy before it is written: which status
-// moves a score update may make, that a knockout cannot end level, and that a
-// final game changes only through a correction. Answers are error values that
+// The rules a score change must satisfy before it is written: the status move
+// (asked of domain::transition), that a format without draws cannot end
+// level, and that a final game changes only through a correction. Answers are error values that
 // handlers map to responses (422 / 409); nothing here knows about HTTP.
 // Pure; callable from any thread.
 #pragma once
@@ -29,11 +29,6 @@ enum class ScoreError {
 // Words for the response body.
 [[nodiscard]] std::string_view describe(ScoreError error) noexcept;
 
-// Status moves of PUT /games/{id}/score: scheduled -> live, live -> live (the
-// score moves on), live -> final. Nothing else; in particular not scheduled
-// -> final (a result is entered live first) and nothing out of final.
-[[nodiscard]] bool is_score_transition(GameStatus from, GameStatus to) noexcept;
-
 struct ScoreUpdate {
     int home_score = 0;
     int away_score = 0;
@@ -42,13 +37,15 @@ struct ScoreUpdate {
 
 // Checks a score update of a game of an event in `format` whose status is
 // `current`; `teams_set` says whether both sides have a team. kNone when the
-// update may be written. The first failing rule, in the order: status asked
-// for, game state, transition, score range, level knockout.
+// update may be written; the status move is domain::transition's kScore
+// (scheduled -> live -> final, never scheduled -> final nor out of final). The first failing rule,
+// in the order: status asked for, game state, transition, score range, level knockout.
 [[nodiscard]] ScoreError check_score_update(Format format, GameStatus current, bool teams_set,
                                             const ScoreUpdate& update) noexcept;
 
 // Checks a correction (new final scores) of a game whose status is `current`:
-// it must be final, scores in range, and a knockout must not become level.
+// it must be final (domain::transition's kCorrect), scores in range, and a knockout must not become
+// level.
 [[nodiscard]] ScoreError check_correction(Format format, GameStatus current, int home_score,
                                           int away_score) noexcept;
 

@@ -77,4 +77,39 @@ std::string_view to_string(GameStatus status) noexcept {
     return "scheduled";
 }
 
+std::optional<EventStatus> parse_event_status(std::string_view text) noexcept {
+    if (text == "draft") {
+        return EventStatus::kDraft;
+    }
+    if (text == "scheduled") {
+        return EventStatus::kScheduled;
+    }
+    if (text == "live") {
+        return EventStatus::kLive;
+    }
+    if (text == "completed") {
+        return EventStatus::kCompleted;
+    }
+    if (text == "archived") {
+        return EventStatus::kArchived;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(EventStatus status) noexcept {
+    switch (status) {
+        case EventStatus::kDraft:
+            return "draft";
+        case EventStatus::kScheduled:
+            return "scheduled";
+        case EventStatus::kLive:
+            return "live";
+        case EventStatus::kCompleted:
+            return "completed";
+        case EventStatus::kArchived:
+            return "archived";
+    }
+    return "draft";
+}
+
 }  // namespace domain

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -27,7 +28,11 @@ enum class Slot { kHome, kAway };
 
 enum class GameStatus { kScheduled, kLive, kFinal, kPostponed, kCancelled };
 
-// Spellings as in events.format, games.next_slot and games.status; parse_*
+// In the order an event moves through them (domain::event_transition).
+enum class EventStatus { kDraft, kScheduled, kLive, kCompleted, kArchived };
+
+// Spellings as in events.format, events.status, games.next_slot and
+// games.status; parse_*
 // answer nullopt for anything else (exact, case-sensitive match).
 [[nodiscard]] std::optional<Format> parse_format(std::string_view text) noexcept;
 [[nodiscard]] std::string_view to_string(Format format) noexcept;
@@ -35,10 +40,23 @@ enum class GameStatus { kScheduled, kLive, kFinal, kPostponed, kCancelled };
 [[nodiscard]] std::string_view to_string(Slot slot) noexcept;
 [[nodiscard]] std::optional<GameStatus> parse_game_status(std::string_view text) noexcept;
 [[nodiscard]] std::string_view to_string(GameStatus status) noexcept;
+[[nodiscard]] std::optional<EventStatus> parse_event_status(std::string_view text) noexcept;
+[[nodiscard]] std::string_view to_string(EventStatus status) noexcept;
 
-// Round-robin formats allow draws and have standings; knockouts do neither.
-[[nodiscard]] constexpr bool is_round_robin(Format format) noexcept {
-    return format == Format::kRoundRobin || format == Format::kDoubleRoundRobin;
+// A stored value that does not parse: the row is corrupt, never defaulted.
+// Thrown by the repositories that read these columns (a 500 for the request).
+struct BadStoredValue : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// `parsed` (what parse_* answered for `text` of `column`), or BadStoredValue.
+template <class T>
+[[nodiscard]] T stored(std::optional<T> parsed, std::string_view column, std::string_view text) {
+    if (!parsed) {
+        throw BadStoredValue(std::string(column) + " holds an unknown value '" + std::string(text) +
+                             "'");
+    }
+    return *parsed;
 }
 
 }  // namespace domain

@@ -86,8 +86,10 @@ EventRow read_event(const db::Result& r, int row) {
     e.name = r.get<std::string>(row, 1);
     e.slug = r.get<std::string>(row, 2);
     e.sport = r.get<std::string>(row, 3);
-    e.format = r.get<std::string>(row, 4);
-    e.status = r.get<std::string>(row, 5);
+    e.format =
+        domain::stored(domain::parse_format(r.text(row, 4)), "events.format", r.text(row, 4));
+    e.status =
+        domain::stored(domain::parse_event_status(r.text(row, 5)), "events.status", r.text(row, 5));
     e.starts_on = r.get<std::string>(row, 6);
     e.ends_on = r.get_opt<std::string>(row, 7);
     e.time_zone = r.get<std::string>(row, 8);
@@ -107,10 +109,11 @@ std::optional<EventAccess> read_access(const db::Result& r) {
     }
     EventAccess a;
     a.event_id = r.get<std::int64_t>(0, 0);
-    a.status = r.get<std::string>(0, 1);
-    a.format = domain::parse_format(r.text(0, 2)).value_or(domain::Format::kRoundRobin);
+    a.status =
+        domain::stored(domain::parse_event_status(r.text(0, 1)), "events.status", r.text(0, 1));
+    a.format = domain::stored(domain::parse_format(r.text(0, 2)), "events.format", r.text(0, 2));
     if (auto role = r.get_opt<std::string>(0, 3)) {
-        a.role = authz::parse_event_role(*role);
+        a.role = domain::stored(authz::parse_event_role(*role), "event_members.role", *role);
     }
     return a;
 }
@@ -138,8 +141,8 @@ nlohmann::json to_json(const EventRow& e) {
             {"name", e.name},
             {"slug", e.slug},
             {"sport", e.sport},
-            {"format", e.format},
-            {"status", e.status},
+            {"format", domain::to_string(e.format)},
+            {"status", domain::to_string(e.status)},
             {"starts_on", e.starts_on},
             {"ends_on", e.ends_on ? nlohmann::json(*e.ends_on) : nlohmann::json(nullptr)},
             {"time_zone", e.time_zone},
@@ -177,9 +180,10 @@ std::optional<EventRow> find(db::Tx& tx, std::int64_t event_id) {
 }
 
 std::optional<std::int64_t> insert(db::Tx& tx, const EventRow& e) {
-    db::Result r = tx.exec(kInsert, e.name, e.slug, e.sport, e.format, e.status, e.starts_on,
-                           e.ends_on, e.time_zone, e.points.win, e.points.draw, e.points.loss,
-                           tiebreakers_json(e), e.owner_id);
+    db::Result r =
+        tx.exec(kInsert, e.name, e.slug, e.sport, domain::to_string(e.format),
+                domain::to_string(e.status), e.starts_on, e.ends_on, e.time_zone, e.points.win,
+                e.points.draw, e.points.loss, tiebreakers_json(e), e.owner_id);
     if (r.empty()) {
         return std::nullopt;
     }
@@ -187,9 +191,9 @@ std::optional<std::int64_t> insert(db::Tx& tx, const EventRow& e) {
 }
 
 std::int64_t update(db::Tx& tx, const EventRow& e) {
-    db::Result r =
-        tx.exec(kUpdate, e.id, e.name, e.slug, e.sport, e.format, e.status, e.starts_on, e.ends_on,
-                e.time_zone, e.points.win, e.points.draw, e.points.loss, tiebreakers_json(e));
+    db::Result r = tx.exec(kUpdate, e.id, e.name, e.slug, e.sport, domain::to_string(e.format),
+                           domain::to_string(e.status), e.starts_on, e.ends_on, e.time_zone,
+                           e.points.win, e.points.draw, e.points.loss, tiebreakers_json(e));
     return r.get<std::int64_t>(0, 0);
 }
 
@@ -216,7 +220,7 @@ std::vector<ListedEvent> list(db::Tx& tx, const EventFilter& f) {
     for (int i = 0; i < r.rows(); ++i) {
         ListedEvent item{read_event(r, i), std::nullopt};
         if (auto role = r.get_opt<std::string>(i, kEventColumns)) {
-            item.role = authz::parse_event_role(*role);
+            item.role = domain::stored(authz::parse_event_role(*role), "event_members.role", *role);
         }
         out.push_back(std::move(item));
     }

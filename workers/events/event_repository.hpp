@@ -1,6 +1,8 @@
 // SQL of events and of the caller's access to one: named statements only,
 // run inside the caller's transaction. EventRow is an events row as the API
-// shows it (dates as YYYY-MM-DD, times as UTC ISO-8601).
+// shows it (dates as YYYY-MM-DD, times as UTC ISO-8601). Format and status
+// are parsed once here; a value that does not parse throws
+// domain::BadStoredValue.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +23,8 @@ struct EventRow {
     std::string name;
     std::string slug;
     std::string sport;
-    std::string format;  // round_robin | double_round_robin | single_elimination
-    std::string status = "draft";
+    domain::Format format = domain::Format::kRoundRobin;
+    domain::EventStatus status = domain::EventStatus::kDraft;
     std::string starts_on;
     std::optional<std::string> ends_on;
     std::string time_zone = "UTC";
@@ -39,10 +41,10 @@ struct EventRow {
 // What authorization needs to know about an event and the caller.
 struct EventAccess {
     std::int64_t event_id = 0;
-    std::string status;
+    domain::EventStatus status = domain::EventStatus::kDraft;
     domain::Format format = domain::Format::kRoundRobin;
     std::optional<authz::EventRole> role;  // the caller's membership, if any
-    [[nodiscard]] bool draft() const noexcept { return status == "draft"; }
+    [[nodiscard]] bool draft() const noexcept { return status == domain::EventStatus::kDraft; }
 };
 
 // Row lock taken on the event while loading access: kShare keeps the event

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "domain/refusal.hpp"
+#include "domain/status_rules.hpp"
 #include "events/cursor.hpp"
 #include "events/event_access.hpp"
 #include "events/member_repository.hpp"
@@ -18,21 +19,31 @@ namespace tournament {
 namespace {
 
 constexpr std::string_view kEventCursor = "ev";
-constexpr std::string_view kStatuses[] = {"draft", "scheduled", "live", "completed", "archived"};
 
-// Position in draft -> scheduled -> live -> completed -> archived; -1 if unknown.
-int status_rank(std::string_view status) {
-    for (int i = 0; i < 5; ++i) {
-        if (kStatuses[i] == status) {
-            return i;
-        }
+// What the client sent for the enum fields, and whether it parsed (the row
+// keeps its old value where it did not).
+struct EnumFields {
+    bool format_known = true;
+    bool status_known = true;
+};
+
+// Sets `field` from `text` when it parses; answers whether it did.
+template <class T, class Parse>
+bool parse_into(const std::optional<std::string>& text, Parse parse, T& field) {
+    if (!text) {
+        return true;
     }
-    return -1;
+    const std::optional<T> parsed = parse(*text);
+    if (parsed) {
+        field = *parsed;
+    }
+    return parsed.has_value();
 }
 
 // Adds every rule the event breaks to `errors`. The time zone is looked up
 // only when `check_time_zone` (it changed).
-void validate(db::Tx& tx, const EventRow& e, bool check_time_zone, FieldErrors& errors) {
+void validate(db::Tx& tx, const EventRow& e, const EnumFields& sent, bool check_time_zone,
+              FieldErrors& errors) {
     errors.check_text("name", e.name, 1, 200);
     errors.check_text("sport", e.sport, 1, 50);
     if (!is_valid_slug(e.slug)) {
@@ -40,10 +51,10 @@ void validate(db::Tx& tx, const EventRow& e, bool check_time_zone, FieldErrors& 
                    "must be lower-case letters and digits in groups joined by single "
                    "'-', at most 120 characters");
     }
-    if (!domain::parse_format(e.format)) {
+    if (!sent.format_known) {
         errors.add("format", "must be round_robin, double_round_robin or single_elimination");
     }
-    if (status_rank(e.status) < 0) {
+    if (!sent.status_known) {
         errors.add("status", "must be draft, scheduled, live, completed or archived");
     }
     const auto starts = parse_date(e.starts_on);
@@ -113,7 +124,7 @@ void check_version(std::optional<std::int64_t> expected, std::int64_t current) {
     }
 }
 
-void apply(const EventPatch& p, EventRow& e) {
+EnumFields apply(const EventPatch& p, EventRow& e) {
     auto set = [](const std::optional<std::string>& v, std::string& field) {
         if (v) {
             field = *v;
@@ -126,8 +137,8 @@ void apply(const EventPatch& p, EventRow& e) {
     if (p.sport) {
         e.sport = trimmed(*p.sport);
     }
-    set(p.format, e.format);
-    set(p.status, e.status);
+    const EnumFields sent{parse_into(p.format, domain::parse_format, e.format),
+                          parse_into(p.status, domain::parse_event_status, e.status)};
     set(p.starts_on, e.starts_on);
     if (p.ends_on_set) {
         e.ends_on = p.ends_on;
@@ -139,6 +150,7 @@ void apply(const EventPatch& p, EventRow& e) {
     if (p.tiebreakers) {
         e.tiebreakers = *p.tiebreakers;
     }
+    return sent;
 }
 
 }  // namespace
@@ -152,7 +164,8 @@ EventRow create_event_in(db::Tx& tx, const Caller& caller, const EventInput& in)
     EventRow row;
     row.name = trimmed(in.name);
     row.sport = trimmed(in.sport);
-    row.format = in.format;
+    const EnumFields sent{
+        parse_into(std::optional<std::string>(in.format), domain::parse_format, row.format)};
     row.starts_on = in.starts_on;
     row.ends_on = in.ends_on;
     row.time_zone = in.time_zone.value_or("UTC");
@@ -161,7 +174,7 @@ EventRow create_event_in(db::Tx& tx, const Caller& caller, const EventInput& in)
     row.owner_id = actor.user_id;
     row.slug = in.slug.value_or(slugify(row.name));
     FieldErrors errors;
-    validate(tx, row, row.time_zone != "UTC", errors);
+    validate(tx, row, sent, row.time_zone != "UTC", errors);
     errors.throw_if_any("the event cannot be created as sent");
 
     std::int64_t id = 0;
@@ -229,7 +242,8 @@ Page list_events(db::Connection& conn, const Caller& caller, const EventListQuer
     for (const auto& item : rows) {
         // The query already leaves out drafts the viewer may not see; the
         // rule itself has the last word.
-        const auto resource = authz::Resource::event(item.role, item.event.status == "draft");
+        const auto resource =
+            authz::Resource::event(item.role, item.event.status == domain::EventStatus::kDraft);
         if (authz::may(caller.actor, authz::Action::kReadEvent, resource) ==
             authz::Decision::kAllow) {
             page.items.push_back(to_json(item.event));
@@ -244,15 +258,14 @@ EventRow update_event_in(db::Tx& tx, const Caller& caller, std::int64_t event_id
     const EventRow before = *event_repo::find(tx, event_id);
     check_version(expected_version, before.version);
     EventRow row = before;
-    apply(patch, row);
+    const EnumFields sent = apply(patch, row);
     FieldErrors errors;
-    validate(tx, row, row.time_zone != before.time_zone, errors);
+    validate(tx, row, sent, row.time_zone != before.time_zone, errors);
     errors.throw_if_any("the event cannot be changed as sent");
-    if (status_rank(row.status) < status_rank(before.status)) {
+    if (domain::event_transition(before.status, row.status) != domain::EventRefusal::kNone) {
         throw domain::Refusal::conflict(
-            "an event's status only moves forward: draft, scheduled, live, "
-            "completed, archived",
-            {{"status", "cannot go back from " + before.status}});
+            "an event's status only moves forward: draft, scheduled, live, completed, archived",
+            {{"status", "cannot go back from " + std::string(domain::to_string(before.status))}});
     }
     if (row.format != before.format && game_repo::counts(tx, event_id).games > 0) {
         throw domain::Refusal::conflict("the format cannot change once games exist",

@@ -1,6 +1,7 @@
 // Event exports; see export_service.hpp.
 #include "games/export_service.hpp"
 
+#include "domain/format_rules.hpp"
 #include "events/event_access.hpp"
 #include "events/team_repository.hpp"
 #include "games/csv_writer.hpp"
@@ -26,7 +27,7 @@ std::string csv_of(const std::vector<GameRow>& games) {
     };
     for (const GameRow& g : games) {
         csv.add(g.id).add(static_cast<std::int64_t>(g.round)).add(g.starts_at);
-        csv.add(g.venue.value_or("")).add(g.status);
+        csv.add(g.venue.value_or("")).add(domain::to_string(g.status));
         csv.add(g.home_team_name.value_or("")).add(g.away_team_name.value_or(""));
         optional_int(g.home_score);
         optional_int(g.away_score);
@@ -69,7 +70,7 @@ ExportFile export_event(db::Connection& conn, const Caller& caller, std::int64_t
                 game_items.push_back(to_json(g));
             }
             // The rows as GET /events/{id}/standings shows them (the contract).
-            const nlohmann::json rows = rows_json(domain::is_round_robin(access.format)
+            const nlohmann::json rows = rows_json(domain::rules_of(access.format).keeps_standings
                                                       ? standings_repo::rows(tx, event_id)
                                                       : std::vector<domain::StandingsRow>{});
             const nlohmann::json body = {

@@ -42,18 +42,21 @@ constexpr db::Statement kUpdateScore{
     "*) " SL_GAME_COLUMNS " FROM u g" SL_GAME_JOINS};
 constexpr db::Statement kUpdateDetails{
     "tour_game_update_details",
-    "UPDATE games SET starts_at = $2::timestamptz, venue = $3, status = $4, "
-    "version = version + 1 WHERE id = $1 RETURNING version"};
-constexpr db::Statement kSetSlot{
-    "tour_game_set_slot",
-    "UPDATE games SET "
-    "home_team_id = CASE WHEN $2 = 'home' THEN $3::bigint ELSE home_team_id END, "
+    "UPDATE games SET starts_at = $3::timestamptz, venue = $4, status = $5, "
+    "version = version + 1 WHERE id = $1 AND version = $2 RETURNING version"};
+#define SL_SET_SIDE                                                                \
+    "home_team_id = CASE WHEN $2 = 'home' THEN $3::bigint ELSE home_team_id END, " \
     "away_team_id = CASE WHEN $2 = 'away' THEN $3::bigint ELSE away_team_id END, "
-    "status = CASE WHEN $4 THEN 'scheduled' ELSE status END, "
-    "home_score = CASE WHEN $4 THEN NULL ELSE home_score END, "
-    "away_score = CASE WHEN $4 THEN NULL ELSE away_score END, "
-    "winner_team_id = CASE WHEN $4 THEN NULL ELSE winner_team_id END, "
-    "version = version + 1 WHERE id = $1 RETURNING version"};
+constexpr db::Statement kSetSlot{"tour_game_set_slot",
+                                 "UPDATE games SET " SL_SET_SIDE
+                                 "version = version + 1 WHERE id = $1 RETURNING version"};
+// The status to write ($4) comes from domain::transition; $5 guards the version.
+constexpr db::Statement kResetSlot{
+    "tour_game_reset_slot",
+    "UPDATE games SET " SL_SET_SIDE
+    "status = $4, home_score = NULL, away_score = NULL, winner_team_id = NULL, "
+    "version = version + 1 WHERE id = $1 AND version = $5 RETURNING version"};
+#undef SL_SET_SIDE
 
 constexpr db::Statement kList{
     "tour_game_list", SL_GAME_SELECT
@@ -111,12 +114,15 @@ GameRow read_game(const db::Result& r, int row) {
     g.away_team_name = r.get_opt<std::string>(row, 6);
     g.venue = r.get_opt<std::string>(row, 7);
     g.starts_at = r.get<std::string>(row, 8);
-    g.status = r.get<std::string>(row, 9);
+    g.status =
+        domain::stored(domain::parse_game_status(r.text(row, 9)), "games.status", r.text(row, 9));
     g.home_score = r.get_opt<int>(row, 10);
     g.away_score = r.get_opt<int>(row, 11);
     g.winner_team_id = r.get_opt<std::int64_t>(row, 12);
     g.next_game_id = r.get_opt<std::int64_t>(row, 13);
-    g.next_slot = r.get_opt<std::string>(row, 14);
+    if (auto slot = r.get_opt<std::string>(row, 14)) {
+        g.next_slot = domain::stored(domain::parse_slot(*slot), "games.next_slot", *slot);
+    }
     g.version = r.get<std::int64_t>(row, 15);
     g.time_zone = r.get<std::string>(row, 16);
     g.updated_at = r.get<std::string>(row, 17);
@@ -164,12 +170,13 @@ nlohmann::json to_json(const GameRow& g) {
             {"venue", or_null(g.venue)},
             {"starts_at", g.starts_at},
             {"time_zone", g.time_zone},
-            {"status", g.status},
+            {"status", domain::to_string(g.status)},
             {"home_score", or_null(g.home_score)},
             {"away_score", or_null(g.away_score)},
             {"winner_team_id", or_null(g.winner_team_id)},
             {"next_game_id", or_null(g.next_game_id)},
-            {"next_slot", or_null(g.next_slot)},
+            {"next_slot", g.next_slot ? nlohmann::json(domain::to_string(*g.next_slot))
+                                      : nlohmann::json(nullptr)},
             {"version", g.version},
             {"updated_at", g.updated_at}};
 }
@@ -190,8 +197,8 @@ std::int64_t insert(db::Tx& tx, const NewGame& g) {
         .get<std::int64_t>(0, 0);
 }
 
-void link(db::Tx& tx, std::int64_t game_id, std::int64_t next_game_id, std::string_view slot) {
-    (void)tx.exec(kLink, game_id, next_game_id, slot);
+void link(db::Tx& tx, std::int64_t game_id, std::int64_t next_game_id, domain::Slot slot) {
+    (void)tx.exec(kLink, game_id, next_game_id, domain::to_string(slot));
 }
 
 GameCounts counts(db::Tx& tx, std::int64_t event_id) {
@@ -204,24 +211,47 @@ void remove_all(db::Tx& tx, std::int64_t event_id) {
 }
 
 std::optional<GameRow> update_score(db::Tx& tx, std::int64_t game_id, std::int64_t expected_version,
-                                    int home_score, int away_score, std::string_view status,
+                                    int home_score, int away_score, domain::GameStatus status,
                                     std::optional<std::int64_t> winner) {
-    db::Result r =
-        tx.exec(kUpdateScore, game_id, expected_version, home_score, away_score, status, winner);
+    db::Result r = tx.exec(kUpdateScore, game_id, expected_version, home_score, away_score,
+                           domain::to_string(status), winner);
     if (r.empty()) {
         return std::nullopt;
     }
     return read_game(r, 0);
 }
 
-std::int64_t update_details(db::Tx& tx, std::int64_t game_id, const std::string& starts_at,
-                            const std::optional<std::string>& venue, std::string_view status) {
-    return tx.exec(kUpdateDetails, game_id, starts_at, venue, status).get<std::int64_t>(0, 0);
+namespace {
+
+std::optional<std::int64_t> version_of(const db::Result& r) {
+    if (r.empty()) {
+        return std::nullopt;
+    }
+    return r.get<std::int64_t>(0, 0);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> update_details(db::Tx& tx, std::int64_t game_id,
+                                           std::int64_t expected_version,
+                                           const std::string& starts_at,
+                                           const std::optional<std::string>& venue,
+                                           domain::GameStatus status) {
+    return version_of(tx.exec(kUpdateDetails, game_id, expected_version, starts_at, venue,
+                              domain::to_string(status)));
 }
 
 std::int64_t set_slot(db::Tx& tx, std::int64_t game_id, domain::Slot slot,
-                      std::optional<std::int64_t> team, bool reset) {
-    return tx.exec(kSetSlot, game_id, domain::to_string(slot), team, reset).get<std::int64_t>(0, 0);
+                      std::optional<std::int64_t> team) {
+    return tx.exec(kSetSlot, game_id, domain::to_string(slot), team).get<std::int64_t>(0, 0);
+}
+
+std::optional<std::int64_t> reset_slot(db::Tx& tx, std::int64_t game_id,
+                                       std::int64_t expected_version, domain::Slot slot,
+                                       std::optional<std::int64_t> team,
+                                       domain::GameStatus status) {
+    return version_of(tx.exec(kResetSlot, game_id, domain::to_string(slot), team,
+                              domain::to_string(status), expected_version));
 }
 
 std::vector<GameRow> list(db::Tx& tx, const GameFilter& f) {
@@ -252,11 +282,12 @@ std::vector<domain::BracketGame> lock_bracket(db::Tx& tx, std::int64_t event_id)
         g.id = r.get<std::int64_t>(i, 0);
         g.home = r.get_opt<std::int64_t>(i, 1);
         g.away = r.get_opt<std::int64_t>(i, 2);
-        g.status = domain::parse_game_status(r.text(i, 3)).value_or(domain::GameStatus::kScheduled);
+        g.status =
+            domain::stored(domain::parse_game_status(r.text(i, 3)), "games.status", r.text(i, 3));
         g.winner = r.get_opt<std::int64_t>(i, 4);
         g.next_game = r.get_opt<std::int64_t>(i, 5);
         if (auto slot = r.get_opt<std::string>(i, 6)) {
-            g.next_slot = domain::parse_slot(*slot).value_or(domain::Slot::kHome);
+            g.next_slot = domain::stored(domain::parse_slot(*slot), "games.next_slot", *slot);
         }
         out.push_back(g);
     }
@@ -264,9 +295,9 @@ std::vector<domain::BracketGame> lock_bracket(db::Tx& tx, std::int64_t event_id)
 }
 
 nlohmann::json record_change(db::Tx& tx, const ScoreChange& c) {
-    db::Result r =
-        tx.exec(kRecord, c.game_id, c.kind, c.old_home, c.old_away, c.old_status, c.new_home,
-                c.new_away, c.new_status, c.game_version, c.changed_by, c.reason);
+    db::Result r = tx.exec(kRecord, c.game_id, c.kind, c.old_home, c.old_away,
+                           domain::to_string(c.old_status), c.new_home, c.new_away,
+                           domain::to_string(c.new_status), c.game_version, c.changed_by, c.reason);
     return read_change(r, 0);
 }
 

@@ -1,6 +1,7 @@
 // SQL of games and score_history: named statements run inside the caller's
 // transaction. GameRow is a games row as the API shows it, with the team
-// names and the event's time zone for display.
+// names and the event's time zone for display. Status and slot columns are
+// parsed once here; a value that does not parse throws domain::BadStoredValue.
 #pragma once
 
 #include <cstdint>
@@ -26,19 +27,15 @@ struct GameRow {
     std::optional<std::string> away_team_name;
     std::optional<std::string> venue;
     std::string starts_at;  // UTC ISO-8601
-    std::string status = "scheduled";
+    domain::GameStatus status = domain::GameStatus::kScheduled;
     std::optional<int> home_score;
     std::optional<int> away_score;
     std::optional<std::int64_t> winner_team_id;
     std::optional<std::int64_t> next_game_id;
-    std::optional<std::string> next_slot;
+    std::optional<domain::Slot> next_slot;
     std::int64_t version = 1;
     std::string time_zone;  // the event's, for display
     std::string updated_at;
-
-    [[nodiscard]] domain::GameStatus game_status() const {
-        return domain::parse_game_status(status).value_or(domain::GameStatus::kScheduled);
-    }
 };
 
 [[nodiscard]] nlohmann::json to_json(const GameRow& game);
@@ -59,10 +56,10 @@ struct ScoreChange {
     std::string kind;  // update | correction | reset
     std::optional<int> old_home;
     std::optional<int> old_away;
-    std::string old_status;
+    domain::GameStatus old_status = domain::GameStatus::kScheduled;
     std::optional<int> new_home;
     std::optional<int> new_away;
-    std::string new_status;
+    domain::GameStatus new_status = domain::GameStatus::kScheduled;
     std::int64_t game_version = 0;  // the game's version after the change
     std::optional<std::int64_t> changed_by;
     std::optional<std::string> reason;
@@ -73,7 +70,7 @@ namespace game_repo {
 [[nodiscard]] std::optional<GameRow> find(db::Tx& tx, std::int64_t game_id, bool lock);
 [[nodiscard]] std::int64_t insert(db::Tx& tx, const NewGame& game);
 // Bracket progression: the winner of `game_id` goes to `next_game_id` as `slot`.
-void link(db::Tx& tx, std::int64_t game_id, std::int64_t next_game_id, std::string_view slot);
+void link(db::Tx& tx, std::int64_t game_id, std::int64_t next_game_id, domain::Slot slot);
 
 struct GameCounts {
     int games = 0;
@@ -82,25 +79,38 @@ struct GameCounts {
 [[nodiscard]] GameCounts counts(db::Tx& tx, std::int64_t event_id);
 void remove_all(db::Tx& tx, std::int64_t event_id);
 
+// The writes below take the status the service got from domain::transition
+// and only apply it; the SQL decides no status move.
+
 // Optimistic concurrency: writes only when the game still has
 // `expected_version`; returns the updated game (as find() reads it), nullopt
 // when it had another version.
 [[nodiscard]] std::optional<GameRow> update_score(db::Tx& tx, std::int64_t game_id,
                                                   std::int64_t expected_version, int home_score,
-                                                  int away_score, std::string_view status,
+                                                  int away_score, domain::GameStatus status,
                                                   std::optional<std::int64_t> winner);
 
-// Reschedule / move / postpone; returns the new version.
-[[nodiscard]] std::int64_t update_details(db::Tx& tx, std::int64_t game_id,
-                                          const std::string& starts_at,
-                                          const std::optional<std::string>& venue,
-                                          std::string_view status);
+// Reschedule / move / postpone, when the game is still at `expected_version`
+// (the caller holds its row lock); returns the new version, nullopt when the
+// game had another version.
+[[nodiscard]] std::optional<std::int64_t> update_details(db::Tx& tx, std::int64_t game_id,
+                                                         std::int64_t expected_version,
+                                                         const std::string& starts_at,
+                                                         const std::optional<std::string>& venue,
+                                                         domain::GameStatus status);
 
-// Puts `team` (or nothing) on `slot` of a bracket game; with `reset`, the
-// game's result goes too (back to scheduled, no scores, no winner). Returns
-// the new version.
+// Puts `team` (or nothing) on `slot` of a bracket game. Returns the new version.
 [[nodiscard]] std::int64_t set_slot(db::Tx& tx, std::int64_t game_id, domain::Slot slot,
-                                    std::optional<std::int64_t> team, bool reset);
+                                    std::optional<std::int64_t> team);
+
+// set_slot, and the game's result is void: `status` (domain::transition's
+// kReset), no scores, no winner. Only when the game is still at
+// `expected_version`; returns the new version, nullopt otherwise.
+[[nodiscard]] std::optional<std::int64_t> reset_slot(db::Tx& tx, std::int64_t game_id,
+                                                     std::int64_t expected_version,
+                                                     domain::Slot slot,
+                                                     std::optional<std::int64_t> team,
+                                                     domain::GameStatus status);
 
 struct GameFilter {
     std::int64_t event_id = 0;

@@ -1,7 +1,10 @@
 // Game operations other than scores; see game_service.hpp.
 #include "games/game_service.hpp"
 
+#include <stdexcept>
+
 #include "domain/refusal.hpp"
+#include "domain/status_rules.hpp"
 #include "events/cursor.hpp"
 #include "events/event_access.hpp"
 #include "events/outbox_repository.hpp"
@@ -18,20 +21,6 @@ constexpr std::string_view kHistoryCursor = "hs";
 
 [[noreturn]] void no_game() {
     throw domain::Refusal::not_found("no event or game with this id");
-}
-
-// Status moves a PATCH may make: scheduled <-> postponed, either -> cancelled.
-bool may_move(std::string_view from, std::string_view to) {
-    if (from == to) {
-        return true;
-    }
-    if (to == "postponed" || to == "cancelled") {
-        return from == "scheduled" || from == "postponed";
-    }
-    if (to == "scheduled") {
-        return from == "postponed";
-    }
-    return false;
 }
 
 void publish_game(db::Tx& tx, const Caller& caller, const char* action,
@@ -138,20 +127,26 @@ GameRow update_game_in(db::Tx& tx, const Caller& caller, std::int64_t game_id,
     check_game_version(expected_version, before->version);
     const std::string starts_at = patch.starts_at.value_or(before->starts_at);
     const std::optional<std::string> venue = patch.venue_set ? patch.venue : before->venue;
-    const std::string status = patch.status.value_or(before->status);
+    const domain::GameStatus requested = patch.status.value_or(before->status);
     FieldErrors errors;
     if (venue && patch.venue_set) {
         errors.check_text("venue", *venue, 1, 200);
     }
     errors.throw_if_any("the game cannot be changed as sent");
-    if (!may_move(before->status, status)) {
+    const auto move = domain::transition(before->status, domain::GameAction::kPatch, requested);
+    if (!move.allowed()) {
+        const std::string from(domain::to_string(before->status));
         throw domain::Refusal::conflict(
-            "a game moves between scheduled and postponed, and to cancelled "
-            "from either; this game is " +
-                before->status,
-            {{"status", "cannot go from " + before->status + " to " + status}});
+            "a game moves between scheduled and postponed, and to cancelled from either; this "
+            "game is " +
+                from,
+            {{"status",
+              "cannot go from " + from + " to " + std::string(domain::to_string(requested))}});
     }
-    (void)game_repo::update_details(tx, game_id, starts_at, venue, status);
+    // The row is locked (find with FOR UPDATE above): its version cannot have moved.
+    if (!game_repo::update_details(tx, game_id, before->version, starts_at, venue, move.to)) {
+        throw std::logic_error("a locked game changed its version");
+    }
     GameRow after = *game_repo::find(tx, game_id, false);
     publish_game(tx, caller, "game.updated", before, after);
     return after;

@@ -28,7 +28,7 @@ struct GamePatch {
     std::optional<std::string> starts_at;  // UTC ISO-8601
     bool venue_set = false;                // set: venue replaces the old one (null clears)
     std::optional<std::string> venue;
-    std::optional<std::string> status;  // scheduled | postponed | cancelled
+    std::optional<domain::GameStatus> status;  // scheduled | postponed | cancelled
 };
 
 struct GameListQuery {

@@ -70,7 +70,7 @@ nlohmann::json create_schedule_in(db::Tx& tx, const Caller& caller, std::int64_t
     }
     for (std::size_t i = 0; i < schedule.games.size(); ++i) {
         if (const auto& next = schedule.games[i].winner_to) {
-            game_repo::link(tx, ids[i], ids.at(next->game), domain::to_string(next->slot));
+            game_repo::link(tx, ids[i], ids.at(next->game), next->slot);
         }
     }
 

@@ -1,8 +1,12 @@
 // Score updates and corrections; see score_service.hpp.
 #include "games/score_service.hpp"
 
+#include <stdexcept>
+
 #include "domain/bracket.hpp"
+#include "domain/format_rules.hpp"
 #include "domain/refusal.hpp"
+#include "domain/status_rules.hpp"
 #include "events/event_access.hpp"
 #include "events/outbox_repository.hpp"
 #include "games/game_service.hpp"
@@ -40,7 +44,7 @@ nlohmann::json score_json(const GameRow& g) {
     };
     return {{"home_score", or_null(g.home_score)},
             {"away_score", or_null(g.away_score)},
-            {"status", g.status},
+            {"status", domain::to_string(g.status)},
             {"version", g.version}};
 }
 
@@ -68,12 +72,10 @@ domain::BracketGame bracket_game(const GameRow& g) {
     b.id = g.id;
     b.home = g.home_team_id;
     b.away = g.away_team_id;
-    b.status = g.game_status();
+    b.status = g.status;
     b.winner = g.winner_team_id;
     b.next_game = g.next_game_id;
-    if (g.next_slot) {
-        b.next_slot = domain::parse_slot(*g.next_slot).value_or(domain::Slot::kHome);
-    }
+    b.next_slot = g.next_slot.value_or(domain::Slot::kHome);
     return b;
 }
 
@@ -86,7 +88,7 @@ void place_winner(db::Tx& tx, const GameRow& game) {
     if (!placement) {
         return;  // the final
     }
-    (void)game_repo::set_slot(tx, placement->game, placement->slot, placement->team, false);
+    (void)game_repo::set_slot(tx, placement->game, placement->slot, placement->team);
     const GameRow next = *game_repo::find(tx, placement->game, false);
     outbox::publish(tx, next.event_id, "game.updated", "game", to_json(next));
 }
@@ -98,13 +100,20 @@ void apply_winner_change(db::Tx& tx, const Caller& caller, const domain::WinnerC
                             " was changed by a correction";
     for (const domain::SlotChange& c : plan.changes) {
         const GameRow before = *game_repo::find(tx, c.game, false);
-        (void)game_repo::set_slot(tx, c.game, c.slot, c.new_team, c.reset_result);
-        const GameRow after = *game_repo::find(tx, c.game, false);
-        if (c.reset_result) {
-            (void)record_change_of(tx, caller, "reset", "game.reset", before, after, why);
-        } else {
+        if (!c.reset_result) {
+            (void)game_repo::set_slot(tx, c.game, c.slot, c.new_team);
+            const GameRow after = *game_repo::find(tx, c.game, false);
             outbox::publish(tx, after.event_id, "game.updated", "game", to_json(after));
+            continue;
         }
+        const auto reset = domain::transition(before.status, domain::GameAction::kReset,
+                                              domain::GameStatus::kScheduled);
+        // The bracket is locked (lock_bracket): the version cannot have moved.
+        if (!game_repo::reset_slot(tx, c.game, before.version, c.slot, c.new_team, reset.to)) {
+            throw std::logic_error("a locked bracket game changed its version");
+        }
+        const GameRow after = *game_repo::find(tx, c.game, false);
+        (void)record_change_of(tx, caller, "reset", "game.reset", before, after, why);
     }
 }
 
@@ -114,7 +123,7 @@ ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_
                             std::int64_t expected_version, const domain::ScoreUpdate& update) {
     const EventAccess access =
         require_game_event(tx, caller, game_id, authz::Action::kRecordScore, Lock::kShare);
-    if (access.status == "archived") {
+    if (!domain::accepts_scores(access.status)) {
         throw domain::Refusal::conflict("the event is archived; its scores no longer change");
     }
     const auto before = game_repo::find(tx, game_id, false);
@@ -125,22 +134,22 @@ ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_
         stale(expected_version, before->version);
     }
     const bool teams_set = before->home_team_id && before->away_team_id;
-    const auto error =
-        domain::check_score_update(access.format, before->game_status(), teams_set, update);
+    const auto error = domain::check_score_update(access.format, before->status, teams_set, update);
     if (error != domain::ScoreError::kNone) {
         refuse(error);
     }
-    const bool going_final = update.status == domain::GameStatus::kFinal;
-    const bool knockout = !domain::is_round_robin(access.format);
+    const domain::GameStatus status =
+        domain::transition(before->status, domain::GameAction::kScore, update.status).to;
+    const bool going_final = status == domain::GameStatus::kFinal;
+    const domain::FormatRules rules = domain::rules_of(access.format);
     std::optional<std::int64_t> winner;
-    if (going_final && knockout) {
+    if (going_final && rules.advances_winner) {
         winner = domain::winner_of(*before->home_team_id, *before->away_team_id, update.home_score,
                                    update.away_score);
     }
     // The version guard: of concurrent updates from one version, one writes.
-    auto updated =
-        game_repo::update_score(tx, game_id, expected_version, update.home_score, update.away_score,
-                                domain::to_string(update.status), winner);
+    auto updated = game_repo::update_score(tx, game_id, expected_version, update.home_score,
+                                           update.away_score, status, winner);
     if (!updated) {
         const auto now = game_repo::find(tx, game_id, false);
         stale(expected_version, now ? now->version : expected_version + 1);
@@ -149,9 +158,10 @@ ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_
     result.game = std::move(*updated);
     result.change = record_change_of(tx, caller, "update", "game.score_updated", *before,
                                      result.game, std::nullopt);
-    if (going_final && knockout) {
+    if (going_final && rules.advances_winner) {
         place_winner(tx, result.game);
-    } else if (going_final) {
+    }
+    if (going_final && rules.keeps_standings) {
         (void)refresh_standings(tx, result.game.event_id);
     }
     return result;
@@ -169,11 +179,11 @@ ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game
                              std::optional<std::int64_t> expected_version) {
     const EventAccess access =
         require_game_event(tx, caller, game_id, authz::Action::kCorrectScore, Lock::kShare);
-    const bool knockout = !domain::is_round_robin(access.format);
-    // A knockout correction may reach every later game: lock them all, in id
-    // order, before reading any, so the plan sees what it changes.
+    const domain::FormatRules rules = domain::rules_of(access.format);
+    // A correction that may change a winner may reach every later game: lock
+    // them all, in id order, before reading any, so the plan sees what it changes.
     std::vector<domain::BracketGame> bracket;
-    if (knockout) {
+    if (rules.advances_winner) {
         bracket = game_repo::lock_bracket(tx, access.event_id);
     }
     const auto before = game_repo::find(tx, game_id, true);
@@ -181,19 +191,22 @@ ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game
         throw domain::Refusal::not_found("no event or game with this id");
     }
     check_game_version(expected_version, before->version);
-    const auto error = domain::check_correction(access.format, before->game_status(),
+    const auto error = domain::check_correction(access.format, before->status,
                                                 correction.home_score, correction.away_score);
     if (error != domain::ScoreError::kNone) {
         refuse(error);
     }
+    const domain::GameStatus status =
+        domain::transition(before->status, domain::GameAction::kCorrect, domain::GameStatus::kFinal)
+            .to;
     std::optional<std::int64_t> winner;
-    if (knockout) {
+    if (rules.advances_winner) {
         winner = domain::winner_of(*before->home_team_id, *before->away_team_id,
                                    correction.home_score, correction.away_score);
     }
     // The row is locked (find with FOR UPDATE above): its version cannot have moved.
     auto updated = game_repo::update_score(tx, game_id, before->version, correction.home_score,
-                                           correction.away_score, "final", winner);
+                                           correction.away_score, status, winner);
     if (!updated) {
         stale(before->version, before->version + 1);
     }
@@ -201,11 +214,13 @@ ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game
     result.game = std::move(*updated);
     result.change = record_change_of(tx, caller, "correction", "game.score_corrected", *before,
                                      result.game, correction.reason);
-    if (knockout && before->winner_team_id && winner && *winner != *before->winner_team_id) {
+    if (rules.advances_winner && before->winner_team_id && winner &&
+        *winner != *before->winner_team_id) {
         const auto plan =
             domain::plan_winner_change(bracket, game_id, *before->winner_team_id, *winner);
         apply_winner_change(tx, caller, plan, game_id);
-    } else if (!knockout) {
+    }
+    if (rules.keeps_standings) {
         (void)refresh_standings(tx, result.game.event_id);
     }
     return result;

@@ -1,6 +1,7 @@
 // Standings maintenance and reads; see standings_service.hpp.
 #include "games/standings_service.hpp"
 
+#include "domain/format_rules.hpp"
 #include "domain/standings.hpp"
 #include "events/event_access.hpp"
 #include "events/outbox_repository.hpp"
@@ -12,12 +13,12 @@
 namespace tournament {
 namespace {
 
-StandingsView view_of(std::int64_t event_id, std::int64_t version, const std::string& format,
+StandingsView view_of(std::int64_t event_id, std::int64_t version, domain::Format format,
                       const std::vector<domain::StandingsRow>& rows) {
     return {version,
             {{"event_id", event_id},
              {"version", version},
-             {"format", format},
+             {"format", domain::to_string(format)},
              {"rows", rows_json(rows)}}};
 }
 
@@ -32,8 +33,7 @@ StandingsView refresh_standings(db::Tx& tx, std::int64_t event_id) {
         throw std::runtime_error("refresh_standings: the event is gone");
     }
     std::vector<domain::StandingsRow> rows;
-    const auto format = domain::parse_format(event->format);
-    if (format && domain::is_round_robin(*format)) {
+    if (domain::rules_of(event->format).keeps_standings) {
         const auto teams = team_repo::all(tx, event_id);
         const auto finals = game_repo::finals(tx, event_id);
         const auto order = domain::parse_tiebreakers(event->tiebreakers);
@@ -54,10 +54,10 @@ StandingsView read_standings(db::Connection& conn, const Caller& caller, std::in
             const EventAccess access =
                 require_event(tx, caller, event_id, authz::Action::kReadEvent);
             const std::int64_t version = standings_repo::version(tx, event_id);
-            const auto rows = domain::is_round_robin(access.format)
+            const auto rows = domain::rules_of(access.format).keeps_standings
                                   ? standings_repo::rows(tx, event_id)
                                   : std::vector<domain::StandingsRow>{};
-            return view_of(event_id, version, std::string(domain::to_string(access.format)), rows);
+            return view_of(event_id, version, access.format, rows);
         },
         db::Isolation::kRepeatableRead);  // the version and the rows of one snapshot
 }

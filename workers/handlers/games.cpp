@@ -122,12 +122,15 @@ http::Response update(Context& ctx) {
     p.starts_at = read_instant(fields, "starts_at", false);
     p.venue_set = body.contains("venue");
     p.venue = fields.string("venue", false, 1, 800);
-    p.status = fields.string("status", false, 1, 20);
-    if (p.status && *p.status != "scheduled" && *p.status != "postponed" &&
-        *p.status != "cancelled") {
-        fields.fail("status",
-                    "must be scheduled, postponed or cancelled (scores move a game to "
-                    "live and final)");
+    if (const auto status = fields.string("status", false, 1, 20)) {
+        p.status = domain::parse_game_status(*status);
+        if (p.status != domain::GameStatus::kScheduled &&
+            p.status != domain::GameStatus::kPostponed &&
+            p.status != domain::GameStatus::kCancelled) {
+            fields.fail("status",
+                        "must be scheduled, postponed or cancelled (scores move a game to "
+                        "live and final)");
+        }
     }
     fields.finish();
     const auto game = tournament::update_game(ctx.db(), caller, game_id, p, expected);
