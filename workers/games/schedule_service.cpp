@@ -21,9 +21,15 @@ std::string field_of(domain::ScheduleError error) {
         case domain::ScheduleError::kBadVenue:
         case domain::ScheduleError::kDuplicateVenue:
             return "venues";
-        default:
-            return "teams";
+        case domain::ScheduleError::kNone:
+        case domain::ScheduleError::kTooFewTeams:
+        case domain::ScheduleError::kTooManyTeams:
+        case domain::ScheduleError::kDuplicateTeam:
+        case domain::ScheduleError::kDuplicateSeed:
+        case domain::ScheduleError::kBadSeed:
+            break;
     }
+    return "teams";
 }
 
 }  // namespace

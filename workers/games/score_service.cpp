@@ -25,10 +25,16 @@ namespace {
             throw domain::Refusal::invalid_fields(words, {{"status", words}});
         case domain::ScoreError::kLevelKnockout:
             throw domain::Refusal::invalid_fields(words, {{"away_score", words}});
-        default:
-            // The request is well-formed but the game's state forbids it.
-            throw domain::Refusal::conflict(words);
+        case domain::ScoreError::kNone:
+        case domain::ScoreError::kTeamsNotSet:
+        case domain::ScoreError::kNotPlayable:
+        case domain::ScoreError::kAlreadyFinal:
+        case domain::ScoreError::kBadTransition:
+        case domain::ScoreError::kNotFinal:
+            break;
     }
+    // The request is well-formed but the game's state forbids it.
+    throw domain::Refusal::conflict(words);
 }
 
 // 412 with the game's current ETag (check_game_version throws whenever the
