@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "games/csv_writer.hpp"
+#include "export/csv_writer.hpp"
 
 namespace {
 

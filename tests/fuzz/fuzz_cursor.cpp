@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/cursor.hpp"
 #include "domain/refusal.hpp"
-#include "events/cursor.hpp"
 #include "handlers/refusal_response.hpp"
 #include "http/problem.hpp"
 

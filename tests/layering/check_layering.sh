@@ -1,22 +1,49 @@
 #!/usr/bin/env bash
 # The layering of workers/ (docs/architecture.md, "Layers and the domain error
-# language"), checked on every quoted #include:
+# language" and "Module map of workers/"), checked on every quoted #include:
 #   domain/            pure logic: includes only domain/ (and system headers)
-#   services and       accounts/, audit/, events/, games/ and every
-#   repositories       *_service.* / *_repository.* file: never http/, the
-#                      handlers, or the request plumbing (context, router,
+#   services and       accounts/, audit/, the tournament modules below and
+#   repositories       every *_service.* / *_repository.* file: never http/,
+#                      the handlers, or the request plumbing (context, router,
 #                      worker, fcgi_exchange, api_config); they throw
 #                      domain::Refusal and the handler layer maps it to HTTP
-#   audit/             below every other module: includes none of accounts/,
-#                      events/, games/
-#   accounts/          includes neither events/ nor games/
-#   events/, games/    do not include accounts/ (handlers authenticate)
+#   audit/             below every other module: includes none of accounts/
+#                      or the tournament modules
+#   accounts/          includes no tournament module
+#   tournament modules do not include accounts/ (handlers authenticate);
+#                      they form a DAG, each including only modules earlier in
+#                      $order, except that any of them may include a data-layer
+#                      file (*_repository.*, *_view.*) of any module, and a
+#                      data-layer file includes no other module's file but
+#                      data-layer files
 # Usage: check_layering.sh WORKERS_DIR   (exit 1 and one line per violation)
 #        check_layering.sh --self-test   (plants violations in a temporary
 #                                         tree and fails unless each is found)
 set -euo pipefail
 
 plumbing='^(context|router|routes|worker|master|fcgi_exchange|api_config)\.hpp$'
+# The tournament modules, lowest first (docs/architecture.md, "Module map").
+order=(common outbox standings event team member game score export)
+tournament="^($(
+    IFS='|'
+    echo "${order[*]}"
+))/"
+
+# The position of module $1 in $order (empty when it is not a tournament module).
+rank_of() {
+    local i
+    for i in "${!order[@]}"; do
+        if [[ ${order[$i]} == "$1" ]]; then
+            echo "$i"
+            return
+        fi
+    done
+}
+
+# Whether file name $1 is of the data layer (repository or view).
+data_layer() {
+    [[ ${1##*/} =~ _(repository|view)\.(hpp|cpp)$ ]]
+}
 
 # Prints "file:line: include "x" -- why" for every violation under $1.
 violations() {
@@ -27,9 +54,9 @@ violations() {
             local why=""
             local base=${file##*/}
             local service=0
-            case "$file" in
-                accounts/* | audit/* | events/* | games/*) service=1 ;;
-            esac
+            if [[ $file =~ ^(accounts|audit)/ || $file =~ $tournament ]]; then
+                service=1
+            fi
             case "$base" in
                 *_service.* | *_repository.*) service=1 ;;
             esac
@@ -41,12 +68,21 @@ violations() {
                 why="a service or repository must not include the handler layer"
             elif ((service)) && [[ $inc =~ $plumbing ]]; then
                 why="a service or repository must not see the request plumbing"
-            elif [[ $file == audit/* && $inc =~ ^(accounts|events|games)/ ]]; then
+            elif [[ $file == audit/* && ($inc == accounts/* || $inc =~ $tournament) ]]; then
                 why="audit/ is below every other module"
-            elif [[ $file == accounts/* && $inc =~ ^(events|games)/ ]]; then
+            elif [[ $file == accounts/* && $inc =~ $tournament ]]; then
                 why="accounts/ does not depend on the tournament modules"
-            elif [[ $file =~ ^(events|games)/ && $inc == accounts/* ]]; then
+            elif [[ $file =~ $tournament && $inc == accounts/* ]]; then
                 why="the tournament modules get the principal, not accounts/"
+            elif [[ $file =~ $tournament && $inc =~ $tournament && ${file%%/*} != "${inc%%/*}" ]]; then
+                local from to
+                from=$(rank_of "${file%%/*}")
+                to=$(rank_of "${inc%%/*}")
+                if data_layer "$file" && ! data_layer "$inc"; then
+                    why="a repository or view includes only repositories and views of other modules"
+                elif ! data_layer "$inc" && ((to > from)); then
+                    why="${file%%/*}/ may not include ${inc%%/*}/ (module order: ${order[*]})"
+                fi
             fi
             if [[ -n $why ]]; then
                 echo "$file:$line: include \"$inc\" -- $why"
@@ -57,19 +93,24 @@ violations() {
 self_test() {
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
-    mkdir -p "$tmp"/{domain,events,games,accounts,audit,handlers}
+    mkdir -p "$tmp"/{domain,event,game,standings,accounts,audit,handlers}
     printf '#include "domain/refusal.hpp"\n' >"$tmp/domain/ok.hpp"
     printf '#include "http/problem.hpp"\n#include "domain/refusal.hpp"\n' >"$tmp/handlers/ok.cpp"
     printf '#include "db/connection.hpp"\n' >"$tmp/domain/bad.hpp"
-    printf '#include "http/problem.hpp"\n' >"$tmp/events/bad_service.cpp"
-    printf '  #  include "http/message.hpp"\n' >"$tmp/games/bad_repository.hpp"
+    printf '#include "game/game_repository.hpp"\n#include "standings/s_service.hpp"\n' \
+        >"$tmp/event/ok_service.cpp"
+    printf '#include "http/problem.hpp"\n' >"$tmp/event/bad_service.cpp"
+    printf '  #  include "http/message.hpp"\n' >"$tmp/game/bad_repository.hpp"
     printf '#include "context.hpp"\n' >"$tmp/accounts/bad.cpp"
-    printf '#include "games/x.hpp"\n' >"$tmp/audit/bad.cpp"
-    printf '#include "handlers/x.hpp"\n' >"$tmp/events/bad2.cpp"
+    printf '#include "game/x.hpp"\n' >"$tmp/audit/bad.cpp"
+    printf '#include "handlers/x.hpp"\n' >"$tmp/event/bad2.cpp"
+    printf '#include "game/game_service.hpp"\n' >"$tmp/standings/bad_service.cpp"
+    printf '#include "event/event_service.hpp"\n' >"$tmp/standings/bad_repository.cpp"
     local found
     found=$(violations "$tmp")
-    local expected=(domain/bad.hpp events/bad_service.cpp games/bad_repository.hpp
-        accounts/bad.cpp audit/bad.cpp events/bad2.cpp)
+    local expected=(domain/bad.hpp event/bad_service.cpp game/bad_repository.hpp
+        accounts/bad.cpp audit/bad.cpp event/bad2.cpp standings/bad_service.cpp
+        standings/bad_repository.cpp)
     local ok=1
     for f in "${expected[@]}"; do
         if ! grep -q "^$f:" <<<"$found"; then
@@ -77,7 +118,7 @@ self_test() {
             ok=0
         fi
     done
-    if grep -qE '^(domain/ok|handlers/ok)' <<<"$found"; then
+    if grep -qE '^(domain/ok|handlers/ok|event/ok)' <<<"$found"; then
         echo "self-test: an allowed include was reported" >&2
         ok=0
     fi

@@ -1,6 +1,6 @@
 // tournament::CsvWriter: RFC 4180 quoting and line ends, and the escaping of
 // cells a spreadsheet would evaluate as a formula.
-#include "games/csv_writer.hpp"
+#include "export/csv_writer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,15 +7,15 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "common/time_text.hpp"
 #include "demo/demo_repository.hpp"
 #include "demo/football_data.hpp"
-#include "events/event_service.hpp"
-#include "events/team_service.hpp"
-#include "events/time_text.hpp"
-#include "games/game_repository.hpp"
-#include "games/game_service.hpp"
-#include "games/schedule_service.hpp"
-#include "games/score_service.hpp"
+#include "event/event_service.hpp"
+#include "game/game_repository.hpp"
+#include "game/game_service.hpp"
+#include "game/schedule_service.hpp"
+#include "score/score_service.hpp"
+#include "team/team_service.hpp"
 
 namespace demo {
 namespace {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/caller.hpp"
 #include "db/connection.hpp"
-#include "events/caller.hpp"
 
 namespace demo {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "events/time_text.hpp"
+#include "common/time_text.hpp"
 
 namespace demo {
 namespace {

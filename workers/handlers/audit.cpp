@@ -5,7 +5,7 @@
 
 #include "audit/audit_repository.hpp"
 #include "auth/base64url.hpp"
-#include "events/time_text.hpp"
+#include "common/time_text.hpp"
 #include "handlers/authenticate.hpp"
 #include "http/problem.hpp"
 

@@ -1,8 +1,8 @@
 // Event handlers; see events.hpp.
 #include "handlers/events.hpp"
 
-#include "events/event_access.hpp"
-#include "events/event_service.hpp"
+#include "common/event_access.hpp"
+#include "event/event_service.hpp"
 #include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
 

@@ -1,7 +1,7 @@
 // Export handler; see export.hpp.
 #include "handlers/export.hpp"
 
-#include "games/export_service.hpp"
+#include "export/export_service.hpp"
 #include "handlers/tournament_common.hpp"
 
 namespace api {

@@ -1,10 +1,10 @@
 // Game handlers; see games.hpp.
 #include "handlers/games.hpp"
 
+#include "common/time_text.hpp"
 #include "domain/schedule.hpp"
-#include "events/time_text.hpp"
-#include "games/game_service.hpp"
-#include "games/schedule_service.hpp"
+#include "game/game_service.hpp"
+#include "game/schedule_service.hpp"
 #include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
 #include "text/text_policy.hpp"

@@ -1,9 +1,9 @@
 // Member handlers; see members.hpp.
 #include "handlers/members.hpp"
 
-#include "events/member_service.hpp"
 #include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
+#include "member/member_service.hpp"
 
 namespace api {
 namespace {

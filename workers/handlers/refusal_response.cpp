@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "events/preconditions.hpp"
+#include "common/preconditions.hpp"
 
 namespace api {
 namespace {

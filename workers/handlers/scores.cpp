@@ -1,10 +1,10 @@
 // Score handlers; see scores.hpp.
 #include "handlers/scores.hpp"
 
-#include "events/validation.hpp"
-#include "games/score_service.hpp"
+#include "common/validation.hpp"
 #include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
+#include "score/score_service.hpp"
 #include "text/text_policy.hpp"
 
 namespace api {

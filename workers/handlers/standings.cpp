@@ -1,8 +1,8 @@
 // Standings handler; see standings.hpp.
 #include "handlers/standings.hpp"
 
-#include "games/standings_service.hpp"
 #include "handlers/tournament_common.hpp"
+#include "standings/standings_service.hpp"
 
 namespace api {
 namespace {

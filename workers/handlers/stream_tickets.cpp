@@ -19,7 +19,7 @@
 
 #include "accounts/auth_runtime.hpp"
 #include "auth/jwt.hpp"
-#include "events/event_access.hpp"
+#include "common/event_access.hpp"
 #include "handlers/authenticate.hpp"
 #include "http/json_body.hpp"
 #include "http/problem.hpp"

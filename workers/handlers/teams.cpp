@@ -1,9 +1,9 @@
 // Team handlers; see teams.hpp.
 #include "handlers/teams.hpp"
 
-#include "events/team_service.hpp"
 #include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
+#include "team/team_service.hpp"
 
 namespace api {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <charconv>
 
-#include "events/preconditions.hpp"
-#include "events/time_text.hpp"
-#include "events/validation.hpp"
+#include "common/preconditions.hpp"
+#include "common/time_text.hpp"
+#include "common/validation.hpp"
 #include "handlers/authenticate.hpp"
 #include "http/json_body.hpp"
 #include "text/text_policy.hpp"

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "common/caller.hpp"
 #include "context.hpp"
-#include "events/caller.hpp"
-#include "events/event_service.hpp"
+#include "event/event_service.hpp"
 #include "http/message.hpp"
 #include "http/problem.hpp"
 
