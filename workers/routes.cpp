@@ -2,17 +2,17 @@
 // own file under handlers/.
 #include "routes.hpp"
 
+#include "event/event_handler.hpp"
+#include "export/export_handler.hpp"
+#include "game/game_handler.hpp"
 #include "handlers/audit.hpp"
 #include "handlers/auth.hpp"
-#include "handlers/events.hpp"
-#include "handlers/export.hpp"
-#include "handlers/games.hpp"
-#include "handlers/members.hpp"
 #include "handlers/ops.hpp"
-#include "handlers/scores.hpp"
-#include "handlers/standings.hpp"
 #include "handlers/stream_tickets.hpp"
-#include "handlers/teams.hpp"
+#include "member/member_handler.hpp"
+#include "score/score_handler.hpp"
+#include "standings/standings_handler.hpp"
+#include "team/team_handler.hpp"
 
 namespace api {
 

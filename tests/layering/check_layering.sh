@@ -2,9 +2,12 @@
 # The layering of workers/ (docs/architecture.md, "Layers and the domain error
 # language" and "Module map of workers/"), checked on every quoted #include:
 #   domain/            pure logic: includes only domain/ (and system headers)
-#   services and       accounts/, audit/, the tournament modules below and
-#   repositories       every *_service.* / *_repository.* file: never http/,
-#                      the handlers, or the request plumbing (context, router,
+#   handlers           handlers/ and every *_handler.* file (each tournament
+#                      module keeps its routes there): the edge, above all
+#   services and       accounts/, audit/, the tournament modules below (but
+#   repositories       their *_handler.* files) and every *_service.* /
+#                      *_repository.* file: never http/, a handler, or the
+#                      request plumbing (context, router,
 #                      worker, fcgi_exchange, api_config); they throw
 #                      domain::Refusal and the handler layer maps it to HTTP
 #   audit/             below every other module: includes none of accounts/
@@ -57,6 +60,9 @@ violations() {
             if [[ $file =~ ^(accounts|audit)/ || $file =~ $tournament ]]; then
                 service=1
             fi
+            if [[ $base == *_handler.* ]]; then
+                continue
+            fi
             case "$base" in
                 *_service.* | *_repository.*) service=1 ;;
             esac
@@ -64,7 +70,7 @@ violations() {
                 why="domain/ is pure and includes only domain/"
             elif ((service)) && [[ $inc == http/* ]]; then
                 why="a service or repository must not include http/ (throw domain::Refusal)"
-            elif ((service)) && [[ $inc == handlers/* || ($inc == demo/* && $file != demo/*) ]]; then
+            elif ((service)) && [[ $inc == handlers/* || $inc == *_handler.hpp || ($inc == demo/* && $file != demo/*) ]]; then
                 why="a service or repository must not include the handler layer"
             elif ((service)) && [[ $inc =~ $plumbing ]]; then
                 why="a service or repository must not see the request plumbing"
@@ -104,12 +110,15 @@ self_test() {
     printf '#include "context.hpp"\n' >"$tmp/accounts/bad.cpp"
     printf '#include "game/x.hpp"\n' >"$tmp/audit/bad.cpp"
     printf '#include "handlers/x.hpp"\n' >"$tmp/event/bad2.cpp"
+    printf '#include "game/game_handler.hpp"\n' >"$tmp/event/bad3_service.cpp"
+    printf '#include "http/json_body.hpp"\n#include "game/game_service.hpp"\n' \
+        >"$tmp/event/ok_handler.cpp"
     printf '#include "game/game_service.hpp"\n' >"$tmp/standings/bad_service.cpp"
     printf '#include "event/event_service.hpp"\n' >"$tmp/standings/bad_repository.cpp"
     local found
     found=$(violations "$tmp")
     local expected=(domain/bad.hpp event/bad_service.cpp game/bad_repository.hpp
-        accounts/bad.cpp audit/bad.cpp event/bad2.cpp standings/bad_service.cpp
+        accounts/bad.cpp audit/bad.cpp event/bad2.cpp event/bad3_service.cpp standings/bad_service.cpp
         standings/bad_repository.cpp)
     local ok=1
     for f in "${expected[@]}"; do

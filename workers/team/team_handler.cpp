@@ -1,7 +1,7 @@
-// Team handlers; see teams.hpp.
-#include "handlers/teams.hpp"
+// Team handlers; see team_handler.hpp.
+#include "team/team_handler.hpp"
 
-#include "handlers/tournament_common.hpp"
+#include "common/tournament_handler.hpp"
 #include "http/json_body.hpp"
 #include "team/team_service.hpp"
 

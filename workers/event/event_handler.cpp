@@ -1,9 +1,9 @@
-// Event handlers; see events.hpp.
-#include "handlers/events.hpp"
+// Event handlers; see event_handler.hpp.
+#include "event/event_handler.hpp"
 
 #include "common/event_access.hpp"
+#include "common/tournament_handler.hpp"
 #include "event/event_service.hpp"
-#include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
 
 namespace api {

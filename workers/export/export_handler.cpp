@@ -1,8 +1,8 @@
-// Export handler; see export.hpp.
-#include "handlers/export.hpp"
+// Export handler; see export_handler.hpp.
+#include "export/export_handler.hpp"
 
+#include "common/tournament_handler.hpp"
 #include "export/export_service.hpp"
-#include "handlers/tournament_common.hpp"
 
 namespace api {
 namespace {

@@ -1,7 +1,7 @@
-// Member handlers; see members.hpp.
-#include "handlers/members.hpp"
+// Member handlers; see member_handler.hpp.
+#include "member/member_handler.hpp"
 
-#include "handlers/tournament_common.hpp"
+#include "common/tournament_handler.hpp"
 #include "http/json_body.hpp"
 #include "member/member_service.hpp"
 

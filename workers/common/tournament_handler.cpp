@@ -1,5 +1,5 @@
-// Shared handler helpers of the tournament routes; see tournament_common.hpp.
-#include "handlers/tournament_common.hpp"
+// Shared handler helpers of the tournament routes; see tournament_handler.hpp.
+#include "common/tournament_handler.hpp"
 
 #include <charconv>
 

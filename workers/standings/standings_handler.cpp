@@ -1,7 +1,7 @@
-// Standings handler; see standings.hpp.
-#include "handlers/standings.hpp"
+// Standings handler; see standings_handler.hpp.
+#include "standings/standings_handler.hpp"
 
-#include "handlers/tournament_common.hpp"
+#include "common/tournament_handler.hpp"
 #include "standings/standings_service.hpp"
 
 namespace api {

@@ -1,11 +1,11 @@
-// Game handlers; see games.hpp.
-#include "handlers/games.hpp"
+// Game handlers; see game_handler.hpp.
+#include "game/game_handler.hpp"
 
 #include "common/time_text.hpp"
+#include "common/tournament_handler.hpp"
 #include "domain/schedule.hpp"
 #include "game/game_service.hpp"
 #include "game/schedule_service.hpp"
-#include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
 #include "text/text_policy.hpp"
 

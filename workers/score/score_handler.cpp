@@ -1,8 +1,8 @@
-// Score handlers; see scores.hpp.
-#include "handlers/scores.hpp"
+// Score handlers; see score_handler.hpp.
+#include "score/score_handler.hpp"
 
+#include "common/tournament_handler.hpp"
 #include "common/validation.hpp"
-#include "handlers/tournament_common.hpp"
 #include "http/json_body.hpp"
 #include "score/score_service.hpp"
 #include "text/text_policy.hpp"
