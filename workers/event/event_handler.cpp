@@ -4,6 +4,7 @@
 #include "common/event_access.hpp"
 #include "common/tournament_handler.hpp"
 #include "event/event_service.hpp"
+#include "event/event_view.hpp"
 #include "http/json_body.hpp"
 
 namespace api {

@@ -36,8 +36,6 @@ struct EventRow {
     std::string updated_at;
 };
 
-[[nodiscard]] nlohmann::json to_json(const EventRow& event);
-
 // What authorization needs to know about an event and the caller.
 struct EventAccess {
     std::int64_t event_id = 0;

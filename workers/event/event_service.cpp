@@ -9,6 +9,7 @@
 #include "common/validation.hpp"
 #include "domain/refusal.hpp"
 #include "domain/status_rules.hpp"
+#include "event/event_view.hpp"
 #include "event/slug.hpp"
 #include "game/game_repository.hpp"
 #include "member/member_repository.hpp"

@@ -3,11 +3,14 @@
 
 #include "common/event_access.hpp"
 #include "domain/format_rules.hpp"
+#include "event/event_view.hpp"
 #include "export/csv_writer.hpp"
 #include "game/game_repository.hpp"
+#include "game/game_view.hpp"
 #include "standings/standings_repository.hpp"
 #include "standings/standings_view.hpp"
 #include "team/team_repository.hpp"
+#include "team/team_view.hpp"
 
 namespace tournament {
 namespace {

@@ -5,6 +5,7 @@
 #include "common/tournament_handler.hpp"
 #include "domain/schedule.hpp"
 #include "game/game_service.hpp"
+#include "game/game_view.hpp"
 #include "game/schedule_service.hpp"
 #include "http/json_body.hpp"
 #include "text/text_policy.hpp"

@@ -38,8 +38,6 @@ struct GameRow {
     std::string updated_at;
 };
 
-[[nodiscard]] nlohmann::json to_json(const GameRow& game);
-
 // A new game: teams may be empty in a bracket's later rounds.
 struct NewGame {
     std::int64_t event_id = 0;

@@ -10,6 +10,7 @@
 #include "common/validation.hpp"
 #include "domain/refusal.hpp"
 #include "domain/status_rules.hpp"
+#include "game/game_view.hpp"
 #include "outbox/outbox_repository.hpp"
 #include "team/team_repository.hpp"
 

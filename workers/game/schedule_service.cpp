@@ -6,6 +6,7 @@
 #include "domain/refusal.hpp"
 #include "domain/schedule.hpp"
 #include "game/game_repository.hpp"
+#include "game/game_view.hpp"
 #include "outbox/outbox_repository.hpp"
 #include "team/team_repository.hpp"
 

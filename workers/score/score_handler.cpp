@@ -3,6 +3,7 @@
 
 #include "common/tournament_handler.hpp"
 #include "common/validation.hpp"
+#include "game/game_view.hpp"
 #include "http/json_body.hpp"
 #include "score/score_service.hpp"
 #include "text/text_policy.hpp"

@@ -9,6 +9,7 @@
 #include "domain/refusal.hpp"
 #include "domain/status_rules.hpp"
 #include "game/game_service.hpp"
+#include "game/game_view.hpp"
 #include "outbox/outbox_repository.hpp"
 #include "standings/standings_service.hpp"
 

@@ -4,6 +4,7 @@
 #include "common/tournament_handler.hpp"
 #include "http/json_body.hpp"
 #include "team/team_service.hpp"
+#include "team/team_view.hpp"
 
 namespace api {
 namespace {

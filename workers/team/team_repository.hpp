@@ -23,8 +23,6 @@ struct TeamRow {
     std::string updated_at;
 };
 
-[[nodiscard]] nlohmann::json to_json(const TeamRow& team);
-
 namespace team_repo {
 
 // Insert / update throw db::UniqueViolation with constraint

@@ -7,6 +7,7 @@
 #include "domain/refusal.hpp"
 #include "outbox/outbox_repository.hpp"
 #include "standings/standings_service.hpp"
+#include "team/team_view.hpp"
 
 namespace tournament {
 namespace {
