@@ -170,6 +170,16 @@ http::Response page_response(const Context& ctx, tournament::Page page) {
     return json_response(ctx, 200, body);
 }
 
+http::Response event_page(Context& ctx, EventLister list) {
+    const tournament::Caller caller = caller_of(ctx);
+    const std::int64_t event_id = id_param(ctx, "id");
+    QueryReader query(ctx.req);
+    auto cursor = query.cursor();
+    const int limit = query.limit();
+    query.finish();
+    return page_response(ctx, list(ctx.db(), caller, event_id, cursor, limit));
+}
+
 nlohmann::json json_body(const Context& ctx) {
     return http::parse_json_body(ctx.req, ctx.config.body_limits);
 }

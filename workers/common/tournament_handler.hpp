@@ -64,6 +64,15 @@ class QueryReader {
 // {items, next_cursor}.
 [[nodiscard]] http::Response page_response(const Context& ctx, tournament::Page page);
 
+// A service listing one page of a resource of an event, after `cursor`.
+using EventLister = tournament::Page (*)(db::Connection& conn, const tournament::Caller& caller,
+                                         std::int64_t event_id,
+                                         const std::optional<std::string>& cursor, int limit);
+
+// GET of a list of event {id} whose only parameters are cursor and limit: reads
+// them (refusing any other), runs `list` and answers the page.
+[[nodiscard]] http::Response event_page(Context& ctx, EventLister list);
+
 // A strict JSON body read for the tournament routes (limits from config).
 [[nodiscard]] nlohmann::json json_body(const Context& ctx);
 

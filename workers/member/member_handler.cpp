@@ -25,13 +25,7 @@ http::Response put(Context& ctx) {
 }
 
 http::Response list(Context& ctx) {
-    const tournament::Caller caller = caller_of(ctx);
-    const std::int64_t event_id = id_param(ctx, "id");
-    QueryReader query(ctx.req);
-    auto cursor = query.cursor();
-    const int limit = query.limit();
-    query.finish();
-    return page_response(ctx, tournament::list_members(ctx.db(), caller, event_id, cursor, limit));
+    return event_page(ctx, tournament::list_members);
 }
 
 http::Response remove(Context& ctx) {
