@@ -7,6 +7,14 @@
 #include "domain/refusal.hpp"
 
 namespace tournament {
+namespace {
+
+[[noreturn]] void refuse_cursor() {
+    throw domain::Refusal::invalid_fields("the query has invalid parameters",
+                                          {{"cursor", "is not a cursor this list returned"}});
+}
+
+}  // namespace
 
 std::string encode_cursor(std::string_view list, std::string_view key, std::int64_t id) {
     std::string text(list);
@@ -41,20 +49,16 @@ std::optional<Cursor> decode_cursor(std::string_view list, std::string_view text
     return c;
 }
 
-Cursor client_cursor(std::string_view list, const std::optional<std::string>& text) {
+Cursor client_cursor(std::string_view list, const std::optional<std::string>& text,
+                     bool (*key_ok)(std::string_view)) {
     if (!text) {
         return {};
     }
     auto c = decode_cursor(list, *text);
-    if (!c) {
+    if (!c || (key_ok && !key_ok(c->key))) {
         refuse_cursor();
     }
     return *c;
-}
-
-void refuse_cursor() {
-    throw domain::Refusal::invalid_fields("the query has invalid parameters",
-                                          {{"cursor", "is not a cursor this list returned"}});
 }
 
 }  // namespace tournament

@@ -24,12 +24,11 @@ struct Cursor {
 // checks the key's form.
 [[nodiscard]] std::optional<Cursor> decode_cursor(std::string_view list, std::string_view text);
 
-// The refusal of a cursor the list did not return: invalid_fields naming the
-// `cursor` parameter. For a list that also checks the key's form.
-[[noreturn]] void refuse_cursor();
-
 // The cursor a client sent back for `list`: an empty Cursor (id 0) when it
-// sent none; refuse_cursor() when it is not one.
-[[nodiscard]] Cursor client_cursor(std::string_view list, const std::optional<std::string>& text);
+// sent none. A cursor it did not return, or one whose key `key_ok` (the form
+// of the list's sort key; nullptr: any) refuses, is an invalid_fields refusal
+// naming the `cursor` parameter.
+[[nodiscard]] Cursor client_cursor(std::string_view list, const std::optional<std::string>& text,
+                                   bool (*key_ok)(std::string_view) = nullptr);
 
 }  // namespace tournament

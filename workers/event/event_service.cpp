@@ -224,12 +224,11 @@ Page list_events(db::Connection& conn, const Caller& caller, const EventListQuer
     f.to = query.to;
     f.limit = query.limit;
     if (query.cursor) {
-        auto c = decode_cursor(kEventCursor, *query.cursor);
-        if (!c || !parse_date(c->key)) {
-            refuse_cursor();
-        }
-        f.after_starts_on = c->key;
-        f.after_id = c->id;
+        const Cursor c = client_cursor(kEventCursor, query.cursor, [](std::string_view key) {
+            return parse_date(key).has_value();
+        });
+        f.after_starts_on = c.key;
+        f.after_id = c.id;
     }
     auto rows =
         db::with_retry(conn, caller.attempts, [&](db::Tx& tx) { return event_repo::list(tx, f); });

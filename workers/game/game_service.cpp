@@ -96,12 +96,11 @@ Page list_games(db::Connection& conn, const Caller& caller, std::int64_t event_i
     f.to = q.to;
     f.limit = q.limit;
     if (q.cursor) {
-        auto c = decode_cursor(kGameCursor, *q.cursor);
-        if (!c || !parse_instant(c->key)) {
-            refuse_cursor();
-        }
-        f.after_starts_at = c->key;
-        f.after_id = c->id;
+        const Cursor c = client_cursor(kGameCursor, q.cursor, [](std::string_view key) {
+            return parse_instant(key).has_value();
+        });
+        f.after_starts_at = c.key;
+        f.after_id = c.id;
     }
     auto rows = db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
         (void)require_event(tx, caller, event_id, authz::Action::kReadEvent);
