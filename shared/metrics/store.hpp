@@ -77,6 +77,9 @@ void install(Store* store) noexcept;
 inline void inc(const Family& f, Labels values = {}, std::uint64_t by = 1) noexcept {
     store().add(f, values, by);
 }
+inline void touch(const Family& f, Labels values) noexcept {
+    store().touch(f, values);
+}
 inline void set(const Family& f, Labels values, std::int64_t value) noexcept {
     store().set(f, values, value);
 }
