@@ -1,9 +1,11 @@
 // libpq wrapper: connect with keepalives and a statement timeout, prepare named
-// statements once per connection, and turn server errors into error.hpp types.
+// statements once per connection, turn server errors into error.hpp types and
+// report round trips to the db::Observer.
 #include "db/connection.hpp"
 
 #include <poll.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <utility>
 
@@ -16,6 +18,25 @@ std::string trimmed_message(const char* msg) {
         s.pop_back();
     }
     return s;
+}
+
+// Runs one round trip and reports it, failed or not, to the observer if one
+// is installed; without one it only costs the check.
+template <class F>
+Result observed(std::string_view name, F&& round_trip) {
+    Observer* const o = observer();
+    if (o == nullptr) {
+        return round_trip();
+    }
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        Result r = round_trip();
+        o->on_statement(name, std::chrono::steady_clock::now() - start, nullptr);
+        return r;
+    } catch (const Error& e) {
+        o->on_statement(name, std::chrono::steady_clock::now() - start, &e);
+        throw;
+    }
 }
 
 }  // namespace
@@ -131,6 +152,9 @@ void Connection::reconnect() {
     }
     conn_ = fresh;
     prepared_.clear();
+    if (Observer* o = observer()) {
+        o->on_reconnect();
+    }
 }
 
 void Connection::throw_error(PGresult* res) {
@@ -206,22 +230,27 @@ Result Connection::exec_params(const Statement& stmt, const Param* params, int c
     if (conn_ == nullptr) {
         throw ConnectionLost("no database connection", "");
     }
-    prepare(stmt);
-    std::vector<const char*> values;
-    values.reserve(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        values.push_back(params[i].c_str());
-    }
-    const std::string name(stmt.name);
-    return check(PQexecPrepared(conn_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+    return observed(stmt.name, [&] {
+        prepare(stmt);
+        std::vector<const char*> values;
+        values.reserve(static_cast<std::size_t>(count));
+        for (int i = 0; i < count; ++i) {
+            values.push_back(params[i].c_str());
+        }
+        const std::string name(stmt.name);
+        return check(
+            PQexecPrepared(conn_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+    });
 }
 
 Result Connection::exec_script(std::string_view sql) {
     if (conn_ == nullptr) {
         throw ConnectionLost("no database connection", "");
     }
-    const std::string text(sql);
-    return check(PQexec(conn_, text.c_str()));
+    return observed("script", [&] {
+        const std::string text(sql);
+        return check(PQexec(conn_, text.c_str()));
+    });
 }
 
 long Result::affected() const {

@@ -1,6 +1,8 @@
 // db::Connection: one libpq connection, move-only, parameterized queries only.
 // Named statements are prepared once per connection, on first use, and
 // re-prepared after a reconnect. Errors are thrown as the classes of error.hpp.
+// Every round trip and re-open is reported to the process's db::Observer, if
+// one is installed (observer.hpp).
 // A Connection belongs to one thread (one worker process here).
 #pragma once
 
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "db/error.hpp"
+#include "db/observer.hpp"
 #include "db/result.hpp"
 
 namespace db {
@@ -149,8 +152,9 @@ class Tx {
 
 // Runs fn(Tx&) in a transaction, committing when it returns normally. On
 // RetryableError it rolls back and runs fn again, up to max_attempts times in
-// all. ConnectionLost is not retried here: whether a COMMIT that lost its
-// connection took effect is unknown, so the caller reports it. Returns fn's value.
+// all, telling the db::Observer of each retry. ConnectionLost is not retried
+// here: whether a COMMIT that lost its connection took effect is unknown, so
+// the caller reports it. Returns fn's value.
 template <class F>
 auto with_retry(Connection& conn, int max_attempts, F&& fn,
                 Isolation isolation = Isolation::kReadCommitted) {
@@ -169,6 +173,9 @@ auto with_retry(Connection& conn, int max_attempts, F&& fn,
         } catch (const RetryableError&) {
             if (attempt >= max_attempts) {
                 throw;
+            }
+            if (Observer* o = observer()) {
+                o->on_retry();
             }
         }
     }
