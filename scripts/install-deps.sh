@@ -28,6 +28,8 @@ readonly PACKAGES=(
     clang-format procps iproute2 util-linux
     # coverage gate (make coverage)
     gcovr
+    # alert rules (make test: promtool check/test rules) and the node exporter they read
+    prometheus prometheus-node-exporter
 )
 
 # Prints the packages from PACKAGES that dpkg does not report as installed.
