@@ -22,6 +22,7 @@
 
 #include "coverage.hpp"
 #include "log.hpp"
+#include "observability/metrics.hpp"
 #include "ratelimit/limit_setting.hpp"
 #include "worker.hpp"
 
@@ -49,6 +50,17 @@ std::string describe_status(int status) {
         return std::string("signal ") + ::strsignal(WTERMSIG(status));
     }
     return "status " + std::to_string(status);
+}
+
+// The `cause` label of scoreline_pool_worker_exits_total.
+std::string_view exit_cause(bool clean, bool retiring, bool shutting_down) {
+    if (!clean) {
+        return "crash";
+    }
+    if (retiring) {
+        return "reload";
+    }
+    return shutting_down ? "shutdown" : "max_requests";
 }
 
 }  // namespace
@@ -164,6 +176,7 @@ void Master::reap_children() {
         } else {
             slog::warn("worker_died", fields);
         }
+        metrics::inc(obs::kPoolWorkerExits, {exit_cause(clean, slot.retiring, shutting_down_)});
         if (shutting_down_ || slot.retiring) {
             continue;
         }
@@ -240,6 +253,16 @@ int Master::run() {
         buckets_ = std::make_unique<ratelimit::SharedBuckets>(config_.limits.slots);
     }
     db_health_ = std::make_unique<DatabaseHealth>();
+    // Mapped before any fork like the buckets: every worker counts into it,
+    // and what an exited worker counted stays.
+    metrics_ = std::make_unique<metrics::Store>(kMetricSeries, true);
+    metrics::install(metrics_.get());
+    for (std::string_view cause : {"crash", "max_requests", "reload", "shutdown"}) {
+        metrics::touch(obs::kPoolWorkerExits, {cause});
+    }
+    for (std::string_view result : {"success", "failure", "throttled"}) {
+        metrics::touch(obs::kLogins, {result});
+    }
     if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         throw std::runtime_error("pipe2 failed");
     }

@@ -6,7 +6,8 @@
 // Before the first fork it maps the per-user rate-limit table
 // (ratelimit::SharedBuckets, MAP_SHARED), so every worker, respawned ones
 // included, draws from the same buckets, and the database health page
-// (DatabaseHealth) that /readyz of any worker reads.
+// (DatabaseHealth) that /readyz of any worker reads, and the metrics store
+// (metrics::Store) every worker counts into.
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +18,7 @@
 
 #include "api_config.hpp"
 #include "context.hpp"
+#include "metrics/store.hpp"
 #include "ratelimit/shared_buckets.hpp"
 #include "router.hpp"
 
@@ -29,6 +31,8 @@ class Master {
     [[nodiscard]] int run();
 
   private:
+    // Series slots of the metrics table (about 330 bytes each).
+    static constexpr std::size_t kMetricSeries = 8192;
     using Clock = std::chrono::steady_clock;
     struct Slot {
         pid_t pid = 0;
@@ -49,6 +53,7 @@ class Master {
     int listen_fd_ = -1;
     std::unique_ptr<ratelimit::SharedBuckets> buckets_;  // null: no class is limited
     std::unique_ptr<DatabaseHealth> db_health_;
+    std::unique_ptr<metrics::Store> metrics_;  // the series of every worker
     std::vector<Slot> slots_;
     int missing_ = 0;       // workers to start when the backoff allows
     int crash_streak_ = 0;  // consecutive early crashes

@@ -32,7 +32,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
     const RouteClass route_class = classify_route(method, pattern);
-    Route r{std::move(method), {}, std::move(handler), route_class};
+    Route r{std::move(method), {}, std::move(handler), route_class, std::string(pattern)};
     for (auto s : split_path(pattern)) {
         r.segments.emplace_back(s);
     }

@@ -25,6 +25,7 @@ class Router {
         std::vector<std::string> segments;
         Handler handler;
         RouteClass route_class = RouteClass::kRead;
+        std::string pattern;  // as added: the `route` label of the HTTP metrics
     };
 
     // pattern: "/api/v1/events/{id}/teams/{team_id}"; segments in braces bind.

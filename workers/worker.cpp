@@ -19,6 +19,8 @@
 #include "http/problem.hpp"
 #include "http/traceparent.hpp"
 #include "log.hpp"
+#include "metrics/store.hpp"
+#include "observability/metrics.hpp"
 
 namespace api {
 namespace {
@@ -127,6 +129,17 @@ http::Response database_failure(const db::Error& e, Database& database,
     return http::internal_error(request_id);
 }
 
+// The `method` label: one of the methods of HTTP's registry that routes use,
+// `other` for the rest, so a client cannot add series.
+std::string_view method_label(std::string_view method) {
+    for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+        if (method == known) {
+            return known;
+        }
+    }
+    return "other";
+}
+
 }  // namespace
 
 http::Response handle_request(http::Request& req, const BodyReader& read_body, const Router& router,
@@ -136,9 +149,11 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
     http::Response response;
     bool body_read = false;
     std::string_view route_class = "none";
+    std::string_view route_pattern = "unmatched";
     try {
         const Router::Route& route = router.find(req);
         route_class = to_string(route.route_class);
+        route_pattern = route.pattern;
         enforce_rate_limit(req, route.route_class, config.limits, buckets);
         body_read = true;
         const std::size_t max_body = config.limits.max_body(route.route_class);
@@ -166,6 +181,11 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
+    const std::string_view method = method_label(req.method);
+    const std::string status = std::to_string(response.status);
+    metrics::inc(obs::kHttpRequests, {method, route_pattern, status});
+    metrics::observe(obs::kHttpDuration, {method, route_pattern},
+                     static_cast<double>(micros) / 1e6);
     slog::info("request", {{"method", req.method},
                            {"path", req.path},
                            {"status", response.status},

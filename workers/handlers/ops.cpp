@@ -3,12 +3,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
+#include "metrics/process.hpp"
+#include "metrics/text.hpp"
+#include "observability/metrics.hpp"
 #include "version.hpp"
 
 namespace api {
@@ -64,6 +68,64 @@ http::Response readyz(Context& ctx) {
     return http::Response::json(200, body.dump());
 }
 
+constexpr db::Statement kEventsByStatus{
+    "ops_events_by_status", "SELECT status::text, count(*) FROM events GROUP BY status"};
+
+// scoreline_events{status}: one COUNT per scrape; every status shows, 0 included.
+void render_events_by_status(metrics::TextWriter& w, Context& ctx) {
+    constexpr std::string_view kName = "scoreline_events";
+    std::vector<std::pair<std::string, std::int64_t>> counts = {
+        {"draft", 0}, {"scheduled", 0}, {"live", 0}, {"completed", 0}, {"archived", 0}};
+    try {
+        const db::Result rows = ctx.db().exec(kEventsByStatus);
+        for (int i = 0; i < rows.rows(); ++i) {
+            const std::string status = rows.get<std::string>(i, 0);
+            auto it = std::find_if(counts.begin(), counts.end(),
+                                   [&](const auto& c) { return c.first == status; });
+            if (it == counts.end()) {
+                it = counts.insert(counts.end(), {status, 0});
+            }
+            it->second = rows.get<std::int64_t>(i, 1);
+        }
+    } catch (const db::Error&) {
+        return;  // no database: the family is absent, and scoreline_readyz_ok says why
+    }
+    w.family(kName, metrics::Type::kGauge, "Events by status.");
+    for (const auto& [status, n] : counts) {
+        w.sample(kName, metrics::label("status", status), n);
+    }
+}
+
+// GET /metrics: the Prometheus text of the whole pool (nginx lets only the
+// monitoring networks reach it, docs/observability.md).
+http::Response metrics_page(Context& ctx) {
+    std::string out;
+    metrics::TextWriter w(out);
+    metrics::render(w, metrics::store(), obs::kCatalog);
+    w.family("scoreline_build_info", metrics::Type::kGauge,
+             "Build of scoreline-api: version and commit.");
+    w.sample("scoreline_build_info",
+             metrics::label("version", kVersion) + "," + metrics::label("commit", kCommit), 1.0);
+    w.scalar("scoreline_readyz_ok", metrics::Type::kGauge,
+             "1 when /readyz would answer 200 (database reachable, schema current, disk not "
+             "full).",
+             readyz(ctx).status == 200 ? 1 : 0);
+    render_events_by_status(w, ctx);
+    w.scalar("scoreline_metrics_dropped_series_total", metrics::Type::kCounter,
+             "Increments lost because the metrics table was full.",
+             static_cast<double>(metrics::store().dropped()));
+    if (const auto self = metrics::sample_process(::getpid())) {
+        metrics::render_process(w, *self, metrics::max_open_fds(), "the worker that answered");
+    }
+    w.finish();
+    http::Response r;
+    r.status = 200;
+    r.body = std::move(out);
+    r.set_header("Content-Type", std::string(metrics::content_type(metrics::Format::kPrometheus)));
+    r.set_header("Cache-Control", "no-store");
+    return r;
+}
+
 http::Response version(Context&) {
     nlohmann::json body = {{"name", "scoreline"},
                            {"version", kVersion},
@@ -99,6 +161,7 @@ http::Response test_echo(Context& ctx) {
 void add_ops_routes(Router& router) {
     router.add("GET", "/healthz", healthz);
     router.add("GET", "/readyz", readyz);
+    router.add("GET", "/metrics", metrics_page);
     router.add("GET", "/api/v1/version", version);
 #ifdef SCORELINE_TEST_ROUTES
     router.add("GET", "/api/v1/_test/sleep", test_sleep);
