@@ -15,6 +15,8 @@
   metric_names.py --lint [--root DIR]
       Without a stack: every name is scoreline_* or process_* or listed in
       external-metrics.txt, and every line of that list is used.
+  metric_names.py --self-test
+      The scanner on expressions whose names are known.
 
 PromQL is read by a small scanner, enough for the expressions of this
 repository: string literals, label matchers, range and subquery brackets,
@@ -214,12 +216,47 @@ def lint(root):
     return 1 if errors else 0
 
 
+SELF_TEST_CASES = [
+    ('sum by (job) (rate(a_total{job="scoreline-api",status=~"5.."}[5m])) / sum(rate(a_total[5m]))',
+     [("a_total", "scoreline-api"), ("a_total", None)]),
+    ('histogram_quantile(0.95, sum without (x) (rate(h_bucket{job="scoreline-sse"}[$__rate_interval])))',
+     [("h_bucket", "scoreline-sse")]),
+    ('max(b) by (le) - on(instance) group_left(version) c_info offset 1h > bool 1e3',
+     [("b", None), ("c_info", None)]),
+    ('count(up{job=~"x|y"} == 0) or vector(0) and d unless e',
+     [("up", None), ("d", None), ("e", None)]),
+    ('time() - f_seconds{job="node", l="}"} > 26 * 3600 and inf > nan',
+     [("f_seconds", "node")]),
+    ('topk(5, g:recorded:rate5m) # a comment naming not_a_metric',
+     [("g:recorded:rate5m", None)]),
+]
+
+
+def self_test():
+    failures = 0
+    for expr, want in SELF_TEST_CASES:
+        got = selectors(expr)
+        if got != want:
+            print(f"FAIL: {expr!r}: got {got}, want {want}", file=sys.stderr)
+            failures += 1
+    for name, fam in [("x_bucket", "x"), ("x_count", "x"), ("x_sum", "x"), ("x_total", "x_total")]:
+        if family(name) != fam:
+            print(f"FAIL: family({name!r}) is {family(name)!r}, want {fam!r}", file=sys.stderr)
+            failures += 1
+    if not failures:
+        print(f"ok: {len(SELF_TEST_CASES)} expressions scanned as expected")
+    return 1 if failures else 0
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--root", default=DEFAULT_ROOT)
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--lint", action="store_true")
+    ap.add_argument("--self-test", action="store_true")
     args = ap.parse_args(argv)
+    if args.self_test:
+        return self_test()
     if args.lint:
         return lint(args.root)
     allow = read_allow_list()
