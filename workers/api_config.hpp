@@ -26,6 +26,8 @@ struct ApiConfig {
     // Route classes: rate limits and body sizes (route_limits.hpp).
     RouteLimits limits;
     std::chrono::seconds stream_ticket_ttl{60};
+    // A request slower than this gets a slow_request log line; 0 = off.
+    std::chrono::milliseconds slow_request{1000};
     slog::Level log_level = slog::Level::kInfo;
 };
 

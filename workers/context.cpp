@@ -66,6 +66,12 @@ db::Connection& Database::get() {
         }
     } else {
         conn_.emplace(db::Connection::open(options_));
+        // Connection::reconnect reports its own re-opens; this one stands in
+        // for a connection lost (and dropped) earlier.
+        if (db::Observer* o = db::observer(); o != nullptr && opened_) {
+            o->on_reconnect();
+        }
+        opened_ = true;
     }
     slog::info("db_connected", {{"backend_pid", conn_->backend_pid()}});
     return *conn_;

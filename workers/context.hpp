@@ -69,6 +69,7 @@ class Database {
     DatabaseHealth* health_;
     std::optional<db::Connection> conn_;
     bool broken_ = false;
+    bool opened_ = false;  // a connection was opened before: the next open is a re-open
 };
 
 struct Context {

@@ -20,7 +20,9 @@
 #include "http/traceparent.hpp"
 #include "log.hpp"
 #include "metrics/store.hpp"
+#include "observability/db_observer.hpp"
 #include "observability/metrics.hpp"
+#include "observability/slow_request.hpp"
 
 namespace api {
 namespace {
@@ -146,6 +148,7 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
                               Database& database, const ApiConfig& config,
                               ratelimit::SharedBuckets* buckets) {
     const auto started = std::chrono::steady_clock::now();
+    obs::db_observer().begin_request(config.slow_request.count() > 0);
     http::Response response;
     bool body_read = false;
     std::string_view route_class = "none";
@@ -192,6 +195,11 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
                            {"route_class", route_class},
                            {"duration_ms", static_cast<double>(micros) / 1000.0},
                            {"remote_addr", req.remote_addr}});
+    if (config.slow_request.count() > 0 && micros > config.slow_request.count() * 1000) {
+        obs::report_slow_request(
+            {req.request_id, {}, req.method, route_pattern, response.status, micros},
+            obs::db_observer());
+    }
     return response;
 }
 
@@ -215,6 +223,7 @@ int run_worker(int listen_fd, const ApiConfig& config, const Router& router,
     sigdelset(&during_wait, SIGINT);
 
     FCGX_Init();
+    db::install_observer(&obs::db_observer());
     Database database(config.database, &health);
     try {
         (void)database.get();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -141,6 +142,28 @@ http::Response test_sleep(Context& ctx) {
     return http::Response::json(200, nlohmann::json{{"pid", ::getpid()}}.dump());
 }
 
+constexpr db::Statement kTestSlowBefore{"test_slow_before",
+                                        "SELECT count(*) FROM schema_migrations"};
+constexpr db::Statement kTestSlowSleep{"test_slow_sleep", "SELECT pg_sleep($1::int / 1000.0)"};
+constexpr db::Statement kTestSlowAfter{"test_slow_after", "SELECT now()"};
+
+// Three named statements, the second sleeping ms (0–2000) in the server: a
+// request for the slow-request log and for the traces in PostgreSQL.
+http::Response test_slow_statements(Context& ctx) {
+    const std::string text = ctx.req.query_param("ms").value_or("");
+    int ms = -1;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || ms < 0 ||
+        ms > 2000) {
+        throw http::Problem(422, "ms must be an integer from 0 to 2000");
+    }
+    db::Connection& conn = ctx.db();
+    (void)conn.exec(kTestSlowBefore);
+    (void)conn.exec(kTestSlowSleep, ms);
+    (void)conn.exec(kTestSlowAfter);
+    return http::Response::json(200, nlohmann::json{{"ms", ms}, {"pid", ::getpid()}}.dump());
+}
+
 http::Response test_fail(Context&) {
     throw std::runtime_error("forced failure (test route)");
 }
@@ -166,6 +189,7 @@ void add_ops_routes(Router& router) {
 #ifdef SCORELINE_TEST_ROUTES
     router.add("GET", "/api/v1/_test/sleep", test_sleep);
     router.add("GET", "/api/v1/_test/fail", test_fail);
+    router.add("GET", "/api/v1/_test/slow_statements", test_slow_statements);
     router.add("POST", "/api/v1/_test/echo", test_echo);
 #endif
 }
