@@ -460,7 +460,7 @@ unix_socket_directories = '$PG_SOCK'
 unix_socket_permissions = 0700
 timezone = 'UTC'
 log_timezone = 'UTC'
-log_line_prefix = '%m [%p] %q%u@%d '
+log_line_prefix = '%m [%p] %q%u@%d %a '
 EOF
 }
 

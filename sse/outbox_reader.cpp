@@ -26,7 +26,8 @@ constexpr db::Statement kProbe{
     "FROM scoreline_outbox_fence($1::bigint) AS f"};
 constexpr db::Statement kFetch{
     "sse_outbox_fetch",
-    "SELECT id, topic, kind, payload::text, extract(epoch FROM created_at)::float8 "
+    "SELECT id, topic, kind, payload::text, extract(epoch FROM created_at)::float8, "
+    "coalesce(trace_id, '') "
     "FROM outbox WHERE id > $1::bigint AND id <= $2::bigint ORDER BY id LIMIT $3::int"};
 
 }  // namespace
@@ -180,7 +181,7 @@ void OutboxReader::fetch() {
             for (int i = 0; i < r.rows(); ++i) {
                 rows.push_back(OutboxRow{r.get<std::int64_t>(i, 0), r.get<std::string>(i, 1),
                                          r.get<std::string>(i, 2), r.get<std::string>(i, 3),
-                                         r.get<double>(i, 4)});
+                                         r.get<double>(i, 4), r.get<std::string>(i, 5)});
             }
             rows_read_ += rows.size();
             const bool exhausted = r.rows() < options_.batch_rows;

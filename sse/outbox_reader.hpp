@@ -26,6 +26,7 @@ struct OutboxRow {
     std::string kind;
     std::string payload;       // JSON text
     double created_epoch = 0;  // created_at, seconds since the epoch
+    std::string trace_id;      // W3C trace id of the write behind the row; empty: none
 };
 
 struct OutboxReaderOptions {

@@ -60,9 +60,12 @@ void Replayer::replay(const std::vector<std::string>& topics, std::int64_t after
                 if (r.is_null(i, 1)) {
                     continue;
                 }
-                out.rows.push_back(OutboxRow{r.get<std::int64_t>(i, 1), r.get<std::string>(i, 2),
-                                             r.get<std::string>(i, 3), r.get<std::string>(i, 4),
-                                             r.get<double>(i, 5)});
+                out.rows.push_back(OutboxRow{r.get<std::int64_t>(i, 1),
+                                             r.get<std::string>(i, 2),
+                                             r.get<std::string>(i, 3),
+                                             r.get<std::string>(i, 4),
+                                             r.get<double>(i, 5),
+                                             {}});  // no trace_id: the fan-out logs it, not replay
             }
             if (static_cast<int>(out.rows.size()) > max_rows) {
                 out.rows.clear();

@@ -469,12 +469,27 @@ void Server::confirm_access(std::uint64_t id) {
 void Server::publish(const std::vector<OutboxRow>& rows) {
     for (const auto& row : rows) {
         ++metrics_.outbox_rows;
-        if (!registry_.has_subscribers(row.topic)) {
-            continue;
+        int clients = 0;
+        if (registry_.has_subscribers(row.topic)) {
+            const FramePtr frame = make_message(row.id, row.kind, row.payload, row.created_epoch);
+            registry_.for_each_subscriber(row.topic, [&](Client& c) {
+                deliver(c, frame);
+                ++clients;
+            });
         }
-        const FramePtr frame = make_message(row.id, row.kind, row.payload, row.created_epoch);
-        registry_.for_each_subscriber(row.topic, [&](Client& c) { deliver(c, frame); });
+        log_fanout(row, clients);
     }
+}
+
+// One line per outbox row (not per client), with the trace of the write
+// behind it (docs/observability.md, "Traces").
+void Server::log_fanout(const OutboxRow& row, int clients) {
+    slog::info("outbox_row", {{"outbox_id", row.id},
+                              {"topic", row.topic},
+                              {"kind", row.kind},
+                              {"trace_id", row.trace_id.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(row.trace_id)},
+                              {"clients", clients}});
 }
 
 void Server::deliver(Client& c, const FramePtr& frame) {

@@ -68,6 +68,7 @@ class Server {
     void sync(Client& c);
     void replay(Client& c, std::int64_t start);
     void publish(const std::vector<OutboxRow>& rows);
+    void log_fanout(const OutboxRow& row, int clients);
     void deliver(Client& c, const FramePtr& frame);
     void mark_dirty(Client& c);
     void flush_dirty();

@@ -22,6 +22,7 @@
 #include "metrics/store.hpp"
 #include "observability/db_observer.hpp"
 #include "observability/metrics.hpp"
+#include "observability/request_trace.hpp"
 #include "observability/slow_request.hpp"
 
 namespace api {
@@ -55,6 +56,7 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
     std::string trace_id;
     if (auto trace = http::parse_traceparent(req.traceparent)) {
         trace_id = trace->trace_id;
+        obs::set_request_trace(trace->trace_id, trace->parent_id);
     } else {
         req.traceparent.clear();
     }
@@ -67,6 +69,7 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
     exchange.write_response(response);
     exchange.finish();
     slog::clear_request_context();
+    obs::clear_request_trace();
     return true;
 }
 
@@ -196,9 +199,9 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
                            {"duration_ms", static_cast<double>(micros) / 1000.0},
                            {"remote_addr", req.remote_addr}});
     if (config.slow_request.count() > 0 && micros > config.slow_request.count() * 1000) {
-        obs::report_slow_request(
-            {req.request_id, {}, req.method, route_pattern, response.status, micros},
-            obs::db_observer());
+        obs::report_slow_request({req.request_id, obs::request_trace().trace_id, req.method,
+                                  route_pattern, response.status, micros},
+                                 obs::db_observer());
     }
     return response;
 }

@@ -69,21 +69,13 @@ TempPostgres::~TempPostgres() {
 }
 
 void TempPostgres::start() {
-    std::vector<std::string> argv = {bindir_ + "/postgres",
-                                     "-D",
-                                     datadir_,
-                                     "-p",
-                                     std::to_string(port_),
-                                     "-k",
-                                     dir_->path(),
-                                     "-c",
-                                     "listen_addresses=127.0.0.1",
-                                     "-c",
-                                     "fsync=off",
-                                     "-c",
-                                     "synchronous_commit=off",
-                                     "-c",
-                                     "full_page_writes=off"};
+    std::vector<std::string> argv = {bindir_ + "/postgres", "-D", datadir_, "-p",
+                                     std::to_string(port_), "-k", dir_->path(), "-c",
+                                     "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
+                                     "synchronous_commit=off", "-c", "full_page_writes=off",
+                                     // %a: the session's application_name, where
+                                     // scoreline-api puts the request's trace.
+                                     "-c", "log_line_prefix=%m [%p] %a "};
     for (const auto& s : settings_) {
         argv.push_back("-c");
         argv.push_back(s);

@@ -34,6 +34,9 @@ class TempPostgres {
         stop();
         start();
     }
+    // The server's log (stderr); log_line_prefix "%m [%p] %a " names each
+    // line's application_name.
+    [[nodiscard]] std::string server_log() const { return read_file(dir_->path() + "/server.log"); }
     // Runs psql -At -c sql against `database`; returns stdout, throws on failure.
     std::string psql(const std::string& database, const std::string& sql) const;
 

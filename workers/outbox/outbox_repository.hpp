@@ -3,7 +3,9 @@
 // deliver. Topic "event:{id}" (stream::event_topic, shared/stream/topic.hpp);
 // kinds event.updated, event.deleted, team.updated, team.deleted,
 // game.updated, score.updated, standings.updated; the payload is
-// {"event_id": id, <object>: <its new representation>}.
+// {"event_id": id, <object>: <its new representation>}. Each row carries the
+// trace id of the request that wrote it (obs::RequestTrace) and counts in
+// scoreline_outbox_rows_written_total.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +17,7 @@
 namespace tournament::outbox {
 
 // Writes one row in `tx`; `object_name` is the payload key of `object`
-// (e.g. "game"), next to "event_id".
+// (e.g. "game"), next to "event_id"; trace_id is the current request's.
 void publish(db::Tx& tx, std::int64_t event_id, std::string_view kind, std::string_view object_name,
              const nlohmann::json& object);
 
