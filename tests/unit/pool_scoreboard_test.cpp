@@ -60,7 +60,13 @@ TEST(PoolScoreboard, SlotFollowsAWorkerFromForkToReap) {
     ASSERT_EQ(view.workers.size(), 1u);
     EXPECT_EQ(view.workers[0].pid, 4243);
     EXPECT_DOUBLE_EQ(view.exited_cpu_seconds, 1.25);
-    EXPECT_EQ(board.claim(), 0) << "a released slot is reused";
+    const int again = board.claim();
+    EXPECT_EQ(again, 0) << "a released slot is reused";
+    board.set_pid(again, 4244);
+    const auto fresh = board.read().workers.at(0);
+    EXPECT_EQ(fresh.pid, 4244);
+    EXPECT_EQ(fresh.requests, 0u);
+    EXPECT_EQ(fresh.route, "") << "nothing of the previous worker";
 }
 
 TEST(PoolScoreboard, LongTextIsCutNotOverflowed) {

@@ -160,12 +160,12 @@ int Scoreboard::claim() noexcept {
         s.request_started_unix_ms.store(0, std::memory_order_relaxed);
         s.request_started_mono_us.store(0, std::memory_order_relaxed);
         s.last_duration_us.store(0, std::memory_order_relaxed);
-        s.seq.fetch_add(1, std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_release);
+        // Readers skip a free slot, and its last owner is gone (perhaps
+        // killed between the two steps of its seqlock): start it even again.
+        s.seq.store(0, std::memory_order_relaxed);
         s.method.store("");
         s.route.store("");
         s.request_id.store("");
-        s.seq.fetch_add(1, std::memory_order_release);
         s.started_unix_ms.store(unix_ms(), std::memory_order_relaxed);
         s.state.store(static_cast<std::uint32_t>(WorkerState::kStarting),
                       std::memory_order_release);
