@@ -27,6 +27,9 @@ struct ApiConfig {
     RouteLimits limits;
     std::chrono::seconds stream_ticket_ttl{60};
     slog::Level log_level = slog::Level::kInfo;
+    // Folders whose free disk /status reports; empty: not reported.
+    std::string status_data_dir;
+    std::string status_log_dir;
 };
 
 // Reads and validates every setting; throws config::Error on the first bad one.
