@@ -23,6 +23,7 @@
 #include "observability/db_observer.hpp"
 #include "observability/metrics.hpp"
 #include "observability/request_trace.hpp"
+#include "observability/scoreboard.hpp"
 #include "observability/slow_request.hpp"
 
 namespace api {
@@ -41,9 +42,12 @@ void set_io_timeouts(int fd) {
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
+std::string_view method_label(std::string_view method);  // below
+
 // Serves one accepted connection. Returns true when a request was served.
 bool serve_connection(int fd, const ApiConfig& config, const Router& router, Database& database,
                       ratelimit::SharedBuckets* buckets) {
+    metrics::inc(obs::kPoolAccepted);
     set_io_timeouts(fd);
     FcgiExchange exchange;
     if (!exchange.begin(fd)) {
@@ -51,6 +55,7 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
         return false;
     }
     http::Request req = exchange.read_head();
+    obs::request_began(method_label(req.method), req.request_id);
     // A valid W3C traceparent ties every log line to the caller's trace; an
     // invalid one is dropped, as Trace Context requires.
     std::string trace_id;
@@ -68,6 +73,8 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
         handle_request(req, read_body, router, database, config, buckets);
     exchange.write_response(response);
     exchange.finish();
+    obs::database_state(database.up() ? obs::DbState::kUp : obs::DbState::kDown);
+    obs::request_ended();
     slog::clear_request_context();
     obs::clear_request_trace();
     return true;
@@ -160,6 +167,7 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
         const Router::Route& route = router.find(req);
         route_class = to_string(route.route_class);
         route_pattern = route.pattern;
+        obs::request_routed(route_pattern);
         enforce_rate_limit(req, route.route_class, config.limits, buckets);
         body_read = true;
         const std::size_t max_body = config.limits.max_body(route.route_class);
@@ -234,6 +242,8 @@ int run_worker(int listen_fd, const ApiConfig& config, const Router& router,
         // Serve anyway: /healthz works and /readyz reports the database.
         slog::warn("db_connect_failed", {{"error", e.what()}});
     }
+    obs::database_state(database.up() ? obs::DbState::kUp : obs::DbState::kDown);
+    obs::worker_ready();
 
     long budget = config.max_requests;
     if (budget > 0) {
