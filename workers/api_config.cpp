@@ -42,6 +42,7 @@ ApiConfig load_api_config(const config::Source& src) {
     const std::string level =
         src.get_enum("SCORELINE_LOG_LEVEL", "info", {"debug", "info", "warn", "error"});
     (void)slog::parse_level(level, c.log_level);
+    c.tls_certificate = src.get_string("SCORELINE_TLS_CERTIFICATE", "");
     return c;
 }
 

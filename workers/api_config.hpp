@@ -27,6 +27,9 @@ struct ApiConfig {
     RouteLimits limits;
     std::chrono::seconds stream_ticket_ttl{60};
     slog::Level log_level = slog::Level::kInfo;
+    // The certificate nginx serves (PEM), for scoreline_tls_certificate_expiry_seconds;
+    // empty: no such metric.
+    std::string tls_certificate;
 };
 
 // Reads and validates every setting; throws config::Error on the first bad one.
