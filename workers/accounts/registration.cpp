@@ -4,6 +4,8 @@
 #include "auth/policy.hpp"
 #include "domain/refusal.hpp"
 #include "log.hpp"
+#include "metrics/store.hpp"
+#include "observability/metrics.hpp"
 
 namespace accounts {
 
@@ -41,6 +43,7 @@ User register_account(Call& call, const NewAccount& input, std::string_view role
         throw domain::Refusal::conflict("an account with this email already exists",
                                         {{"email", "is already registered"}});
     }
+    metrics::inc(api::obs::kRegistrations);
     slog::info("account_registered", {{"user_id", created->id}, {"role", created->role}});
     return *created;
 }

@@ -10,6 +10,8 @@
 #include "auth/policy.hpp"
 #include "domain/refusal.hpp"
 #include "log.hpp"
+#include "metrics/store.hpp"
+#include "observability/metrics.hpp"
 
 namespace accounts {
 namespace {
@@ -138,6 +140,9 @@ TokenPair login(Call& call, std::string_view email_raw, std::string_view passwor
     if (!out.failure_reason.empty()) {
         audit_login_failure(call, email, out);
     }
+    metrics::inc(api::obs::kLogins, {out.status == LoginOutcome::Status::kOk          ? "success"
+                                     : out.status == LoginOutcome::Status::kThrottled ? "throttled"
+                                                                                      : "failure"});
     switch (out.status) {
         case LoginOutcome::Status::kOk:
             return issue(rt, *out.user, out.family_id, std::move(out.refresh_token));

@@ -10,6 +10,8 @@
 #include "domain/status_rules.hpp"
 #include "game/game_service.hpp"
 #include "game/game_view.hpp"
+#include "metrics/store.hpp"
+#include "observability/metrics.hpp"
 #include "outbox/outbox_repository.hpp"
 #include "standings/standings_service.hpp"
 
@@ -176,9 +178,15 @@ ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_
 
 ScoreResult record_score(db::Connection& conn, const Caller& caller, std::int64_t game_id,
                          std::int64_t expected_version, const domain::ScoreUpdate& update) {
-    return db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
+    ScoreResult result = db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
         return record_score_in(tx, caller, game_id, expected_version, update);
     });
+    // Counted once committed: a retried transaction counts once.
+    metrics::inc(api::obs::kScoresRecorded);
+    if (result.game.status == domain::GameStatus::kFinal) {
+        metrics::inc(api::obs::kGamesFinished);  // a final game takes no more updates
+    }
+    return result;
 }
 
 ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_id,
@@ -236,9 +244,11 @@ ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game
 ScoreResult correct_score(db::Connection& conn, const Caller& caller, std::int64_t game_id,
                           const Correction& correction,
                           std::optional<std::int64_t> expected_version) {
-    return db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
+    ScoreResult result = db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
         return correct_score_in(tx, caller, game_id, correction, expected_version);
     });
+    metrics::inc(api::obs::kScoreCorrections);
+    return result;
 }
 
 }  // namespace tournament

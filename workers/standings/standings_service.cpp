@@ -5,6 +5,8 @@
 #include "domain/format_rules.hpp"
 #include "domain/standings.hpp"
 #include "game/game_repository.hpp"
+#include "metrics/store.hpp"
+#include "observability/metrics.hpp"
 #include "outbox/outbox_repository.hpp"
 #include "standings/standings_repository.hpp"
 #include "standings/standings_view.hpp"
@@ -28,6 +30,8 @@ StandingsView refresh_standings(db::Tx& tx, std::int64_t event_id) {
     // The version row first: its lock orders concurrent recomputations, and
     // the games read below then include every one committed before.
     const std::int64_t version = standings_repo::bump_version(tx, event_id);
+    // Every computation, those of a transaction retried or rolled back included.
+    metrics::inc(api::obs::kStandingsRecomputes);
     const auto event = event_repo::find(tx, event_id);
     if (!event) {
         throw std::runtime_error("refresh_standings: the event is gone");
