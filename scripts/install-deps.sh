@@ -28,6 +28,8 @@ readonly PACKAGES=(
     clang-format procps iproute2 util-linux
     # coverage gate (make coverage)
     gcovr
+    # alert rules (make test: promtool check/test rules) and the node exporter they read
+    prometheus prometheus-node-exporter
 )
 
 # Prints the packages from PACKAGES that dpkg does not report as installed.
@@ -42,6 +44,23 @@ missing_packages() {
         fi
     done
     command -v npm >/dev/null || printf 'npm\n'
+}
+
+# prometheus and prometheus-node-exporter are here for promtool and the
+# tests; their postinst enables and starts daemons on :9090 and :9100 where
+# systemd runs. Stop and disable those this run installed (never ones that
+# were there before).
+stop_new_daemons() {
+    local pkg
+    command -v systemctl >/dev/null && [[ -d /run/systemd/system ]] || return 0
+    for pkg in "$@"; do
+        case "$pkg" in
+            prometheus | prometheus-node-exporter)
+                info "disabling the $pkg service the package started (only its tools are needed)"
+                systemctl disable --now "$pkg.service" || true
+                ;;
+        esac
+    done
 }
 
 main() {
@@ -77,6 +96,7 @@ main() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update
     apt-get install -y --no-install-recommends "${missing[@]}"
+    stop_new_daemons "${missing[@]}"
 
     mapfile -t missing < <(missing_packages)
     if [[ ${#missing[@]} -ne 0 ]]; then
