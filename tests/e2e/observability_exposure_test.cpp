@@ -6,6 +6,7 @@
 // serves (SCORELINE_TLS_CERTIFICATE, set by the harness).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -54,10 +55,18 @@ TEST_F(MonitoringDefaultTest, LoopbackReadsMetrics) {
     EXPECT_NE(r.body.find("# TYPE scoreline_http_requests_total counter"), std::string::npos);
 }
 
+// scoreline-api logs every request it answers, with its path.
+bool api_logged(harness::Stack& stack, const std::string& path) {
+    return harness::wait_until(
+        [&] { return stack.api_log().find("\"path\":\"" + path + "\"") != std::string::npos; },
+        std::chrono::seconds(5));
+}
+
 TEST_F(MonitoringDefaultTest, StatusFromLoopbackReachesTheApi) {
     const auto r = get_from(*stack_, "127.0.0.1", "/status");
     EXPECT_NE(r.status, 403) << r.body;
     EXPECT_NE(r.status, 0) << r.error;
+    EXPECT_TRUE(api_logged(*stack_, "/status")) << stack_->api_log();
 }
 
 TEST_F(MonitoringDefaultTest, AnotherAddressGets403ProblemOnMetricsAndStatus) {
@@ -116,6 +125,7 @@ TEST_F(MonitoringAllowListTest, AListedNetworkReadsMetricsAndStatus) {
     const auto status = get_from(*stack_, kOther, "/status");
     EXPECT_NE(status.status, 403) << status.body;
     EXPECT_NE(status.status, 0) << status.error;
+    EXPECT_TRUE(api_logged(*stack_, "/status")) << stack_->api_log();
     EXPECT_EQ(get_from(*stack_, "127.0.0.1", "/metrics").status, 200);
 }
 
