@@ -30,6 +30,9 @@ struct ApiConfig {
     // The certificate nginx serves (PEM), for scoreline_tls_certificate_expiry_seconds;
     // empty: no such metric.
     std::string tls_certificate;
+    // Folders whose free disk /status reports; empty: not reported.
+    std::string status_data_dir;
+    std::string status_log_dir;
 };
 
 // Reads and validates every setting; throws config::Error on the first bad one.

@@ -52,6 +52,9 @@ class Database {
         options_.stateless = true;
     }
     [[nodiscard]] db::Connection& get();
+    // True when the worker holds a connection not known to be broken (as of
+    // its last statement; the pool's scoreboard reports it).
+    [[nodiscard]] bool up() const noexcept { return conn_.has_value() && !broken_; }
     // Called after ConnectionLost so the next get() reconnects.
     void mark_broken() noexcept { broken_ = true; }
     // Called after db::DiskFull; /readyz reports it for a while.

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -22,6 +23,7 @@
 
 #include "coverage.hpp"
 #include "log.hpp"
+#include "observability/listen_queue.hpp"
 #include "observability/metrics.hpp"
 #include "ratelimit/limit_setting.hpp"
 #include "worker.hpp"
@@ -121,14 +123,22 @@ void Master::open_socket() {
 }
 
 void Master::spawn_worker() {
+    const int board_slot = scoreboard_->claim();
+    if (board_slot < 0) {
+        slog::warn("scoreboard_full", {{"slots", scoreboard_->capacity()}});
+    }
     const pid_t pid = ::fork();
     if (pid < 0) {
         slog::error("worker_fork_failed", {{"error", std::strerror(errno)}});
+        if (board_slot >= 0) {
+            scoreboard_->release(board_slot, 0);
+        }
         ++missing_;
         return;
     }
     if (pid == 0) {
         coverage::reset_after_fork();
+        obs::set_current_slot(board_slot);
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a worker never outlives its master
         ::close(g_signal_pipe[0]);
         ::close(g_signal_pipe[1]);
@@ -147,14 +157,18 @@ void Master::spawn_worker() {
         coverage::flush();
         ::_exit(code);
     }
-    slots_.push_back({pid, Clock::now(), false});
+    if (board_slot >= 0) {
+        scoreboard_->set_pid(board_slot, pid);
+    }
+    slots_.push_back({pid, Clock::now(), false, board_slot});
     slog::info("worker_spawned", {{"worker_pid", pid}});
 }
 
 void Master::reap_children() {
     for (;;) {
         int status = 0;
-        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+        rusage usage{};
+        const pid_t pid = ::wait4(-1, &status, WNOHANG, &usage);
         if (pid <= 0) {
             return;
         }
@@ -165,6 +179,14 @@ void Master::reap_children() {
         }
         const Slot slot = *it;
         slots_.erase(it);
+        if (slot.board_slot >= 0) {
+            // The worker's CPU stays in process_cpu_seconds_total.
+            const auto seconds = [](const timeval& tv) {
+                return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+            };
+            scoreboard_->release(slot.board_slot,
+                                 seconds(usage.ru_utime) + seconds(usage.ru_stime));
+        }
         const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         const auto lived = Clock::now() - slot.started;
         nlohmann::json fields = {
@@ -263,6 +285,12 @@ int Master::run() {
     for (std::string_view result : {"success", "failure", "throttled"}) {
         metrics::touch(obs::kLogins, {result});
     }
+    // Room for every worker twice: a SIGHUP starts the replacements before
+    // the old workers leave.
+    scoreboard_ = std::make_unique<obs::Scoreboard>(2 * static_cast<std::size_t>(config_.workers),
+                                                    config_.workers);
+    scoreboard_->set_listen_fd(listen_fd_);
+    obs::install(scoreboard_.get());
     if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         throw std::runtime_error("pipe2 failed");
     }
@@ -301,6 +329,11 @@ int Master::run() {
             }
         }
         reap_children();
+        // Sampled at every wake-up (10 per second at least), so that the
+        // maximum of /status sees queues that no scrape happens to catch.
+        if (const auto queue = obs::read_listen_queue(listen_fd_)) {
+            scoreboard_->note_listen_queue(queue->queued);
+        }
         if (shutting_down_) {
             if (slots_.empty()) {
                 break;

@@ -6,8 +6,9 @@
 // Before the first fork it maps the per-user rate-limit table
 // (ratelimit::SharedBuckets, MAP_SHARED), so every worker, respawned ones
 // included, draws from the same buckets, and the database health page
-// (DatabaseHealth) that /readyz of any worker reads, and the metrics store
-// (metrics::Store) every worker counts into.
+// (DatabaseHealth) that /readyz of any worker reads, the metrics store
+// (metrics::Store) every worker counts into, and the pool's scoreboard
+// (obs::Scoreboard: one slot per worker, read by /status and /metrics).
 #pragma once
 
 #include <sys/types.h>
@@ -19,6 +20,7 @@
 #include "api_config.hpp"
 #include "context.hpp"
 #include "metrics/store.hpp"
+#include "observability/scoreboard.hpp"
 #include "ratelimit/shared_buckets.hpp"
 #include "router.hpp"
 
@@ -38,6 +40,7 @@ class Master {
         pid_t pid = 0;
         Clock::time_point started;
         bool retiring = false;  // replaced by SIGHUP: do not respawn
+        int board_slot = -1;    // its slot of the scoreboard; -1: the table was full
     };
 
     void open_socket();
@@ -53,7 +56,8 @@ class Master {
     int listen_fd_ = -1;
     std::unique_ptr<ratelimit::SharedBuckets> buckets_;  // null: no class is limited
     std::unique_ptr<DatabaseHealth> db_health_;
-    std::unique_ptr<metrics::Store> metrics_;  // the series of every worker
+    std::unique_ptr<metrics::Store> metrics_;      // the series of every worker
+    std::unique_ptr<obs::Scoreboard> scoreboard_;  // one slot per live worker
     std::vector<Slot> slots_;
     int missing_ = 0;       // workers to start when the backoff allows
     int crash_streak_ = 0;  // consecutive early crashes

@@ -21,6 +21,7 @@
 #include "log.hpp"
 #include "metrics/store.hpp"
 #include "observability/metrics.hpp"
+#include "observability/scoreboard.hpp"
 
 namespace api {
 namespace {
@@ -38,9 +39,12 @@ void set_io_timeouts(int fd) {
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
+std::string_view method_label(std::string_view method);  // below
+
 // Serves one accepted connection. Returns true when a request was served.
 bool serve_connection(int fd, const ApiConfig& config, const Router& router, Database& database,
                       ratelimit::SharedBuckets* buckets) {
+    metrics::inc(obs::kPoolAccepted);
     set_io_timeouts(fd);
     FcgiExchange exchange;
     if (!exchange.begin(fd)) {
@@ -48,6 +52,7 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
         return false;
     }
     http::Request req = exchange.read_head();
+    obs::request_began(method_label(req.method), req.request_id);
     // A valid W3C traceparent ties every log line to the caller's trace; an
     // invalid one is dropped, as Trace Context requires.
     std::string trace_id;
@@ -64,6 +69,8 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
         handle_request(req, read_body, router, database, config, buckets);
     exchange.write_response(response);
     exchange.finish();
+    obs::database_state(database.up() ? obs::DbState::kUp : obs::DbState::kDown);
+    obs::request_ended();
     slog::clear_request_context();
     return true;
 }
@@ -154,6 +161,7 @@ http::Response handle_request(http::Request& req, const BodyReader& read_body, c
         const Router::Route& route = router.find(req);
         route_class = to_string(route.route_class);
         route_pattern = route.pattern;
+        obs::request_routed(route_pattern);
         enforce_rate_limit(req, route.route_class, config.limits, buckets);
         body_read = true;
         const std::size_t max_body = config.limits.max_body(route.route_class);
@@ -222,6 +230,8 @@ int run_worker(int listen_fd, const ApiConfig& config, const Router& router,
         // Serve anyway: /healthz works and /readyz reports the database.
         slog::warn("db_connect_failed", {{"error", e.what()}});
     }
+    obs::database_state(database.up() ? obs::DbState::kUp : obs::DbState::kDown);
+    obs::worker_ready();
 
     long budget = config.max_requests;
     if (budget > 0) {

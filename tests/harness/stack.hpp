@@ -55,6 +55,8 @@ class Stack {
     [[nodiscard]] TempPostgres& postgres() noexcept { return *pg_; }
     [[nodiscard]] const std::string& database_url() const noexcept { return db_url_; }
     [[nodiscard]] Process& api() noexcept { return *api_; }
+    // scoreline-api's FastCGI socket (for harness::fcgi_get).
+    [[nodiscard]] const std::string& api_socket() const noexcept { return socket_; }
     [[nodiscard]] const std::string& dir() const noexcept { return dir_->path(); }
     [[nodiscard]] std::string api_log() const { return read_file(dir_->path() + "/api.log"); }
     [[nodiscard]] std::string nginx_access_log() const {

@@ -8,12 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "handlers/status.hpp"
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
-#include "metrics/process.hpp"
 #include "metrics/text.hpp"
 #include "observability/certificate_expiry.hpp"
 #include "observability/metrics.hpp"
+#include "observability/pool_status.hpp"
 #include "version.hpp"
 
 namespace api {
@@ -124,9 +125,7 @@ http::Response metrics_page(Context& ctx) {
     w.scalar("scoreline_metrics_dropped_series_total", metrics::Type::kCounter,
              "Increments lost because the metrics table was full.",
              static_cast<double>(metrics::store().dropped()));
-    if (const auto self = metrics::sample_process(::getpid())) {
-        metrics::render_process(w, *self, metrics::max_open_fds(), "the worker that answered");
-    }
+    obs::render_pool_metrics(w, obs::read_pool_status());
     w.finish();
     http::Response r;
     r.status = 200;
@@ -151,6 +150,19 @@ http::Response test_sleep(Context& ctx) {
     return http::Response::json(200, nlohmann::json{{"pid", ::getpid()}}.dump());
 }
 
+// Burns CPU for ms milliseconds (at most 2000): tests of the pool's CPU counter.
+http::Response test_spin(Context& ctx) {
+    const auto ms = std::clamp(std::stoi(ctx.req.query_param("ms").value_or("50")), 0, 2000);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    volatile std::uint64_t sink = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        for (int i = 0; i < 10000; ++i) {
+            sink = sink + static_cast<std::uint64_t>(i);
+        }
+    }
+    return http::Response::json(200, nlohmann::json{{"pid", ::getpid()}}.dump());
+}
+
 http::Response test_fail(Context&) {
     throw std::runtime_error("forced failure (test route)");
 }
@@ -172,9 +184,11 @@ void add_ops_routes(Router& router) {
     router.add("GET", "/healthz", healthz);
     router.add("GET", "/readyz", readyz);
     router.add("GET", "/metrics", metrics_page);
+    router.add("GET", "/status", status_page);
     router.add("GET", "/api/v1/version", version);
 #ifdef SCORELINE_TEST_ROUTES
     router.add("GET", "/api/v1/_test/sleep", test_sleep);
+    router.add("GET", "/api/v1/_test/spin", test_spin);
     router.add("GET", "/api/v1/_test/fail", test_fail);
     router.add("POST", "/api/v1/_test/echo", test_echo);
 #endif

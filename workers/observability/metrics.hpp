@@ -50,7 +50,8 @@ inline constexpr metrics::Family kDbTxRetries =
 
 // --- Business ----------------------------------------------------------------
 inline constexpr metrics::Family kScoresRecorded =
-    counter("scoreline_scores_recorded_total", "Score updates committed by scorekeepers (corrections count apart).");
+    counter("scoreline_scores_recorded_total",
+            "Score updates committed by scorekeepers (corrections count apart).");
 inline constexpr metrics::Family kGamesFinished =
     counter("scoreline_games_finished_total", "Games that moved to status final.");
 inline constexpr metrics::Family kScoreCorrections =
