@@ -56,6 +56,11 @@
 #   CORS_ORIGINS       origins allowed to call the API from a browser, exact
 #                      scheme://host[:port], comma- or space-separated; default
 #                      empty: CORS off, no Access-Control-* header at all
+#   MONITORING_ALLOW   addresses or CIDRs (comma- or space-separated) that may
+#                      read /metrics and /status (Prometheus, the status page);
+#                      default "127.0.0.1 ::1"; everyone else gets 403
+#                      problem+json. The whole list: name loopback too when a
+#                      local scraper or health check needs it
 #   MICROCACHE_TTL     seconds an anonymous public read (GET/HEAD of an event, its
 #                      teams, games and standings, the event list, a game and its
 #                      history; no Authorization, no Cookie) stays in nginx's
@@ -82,7 +87,8 @@ readonly TEMPLATE_VARS=("${REQUIRED_VARS[@]}" LISTEN_HOST SERVER_NAME NGINX_USER
     WRITE_RATE WRITE_BURST STREAM_RATE STREAM_BURST API_RETRY_AFTER AUTH_RETRY_AFTER
     API_CONN_PER_IP REDIRECT_HOST
     API_BODY_MAX AUTH_BODY_MAX API_BODY_MAX_BYTES AUTH_BODY_MAX_BYTES TRUSTED_PROXIES
-    TRUSTED_PROXY_LINES CORS_ORIGINS CORS_ORIGIN_LINES MICROCACHE MICROCACHE_TTL)
+    TRUSTED_PROXY_LINES CORS_ORIGINS CORS_ORIGIN_LINES MICROCACHE MICROCACHE_TTL
+    MONITORING_ALLOW MONITORING_ALLOW_LINES)
 
 errors=()
 fail() { errors+=("$*"); }
@@ -128,6 +134,18 @@ check_count() {
     local name="$1"
     local value="${!name}"
     [[ "$value" =~ ^(0|[1-9][0-9]{0,5})$ ]] || fail "$name='$value' must be a number 0..999999"
+}
+
+# An IPv4 or IPv6 address, or a CIDR of either (10.0.0.0/8, fd00::/8).
+is_address_or_cidr() {
+    local value="$1" octet
+    if [[ "$value" =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(/([0-9]|[12][0-9]|3[0-2]))?$ ]]; then
+        for octet in "${BASH_REMATCH[@]:1:4}"; do
+            ((10#$octet <= 255)) || return 1
+        done
+        return 0
+    fi
+    [[ "$value" =~ ^[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?$ ]]
 }
 
 # An nginx size (N, Nk, Nm) below 1 GiB.
@@ -198,7 +216,7 @@ validate_and_derive() {
     : "${WRITE_RATE:=10r/s}" "${WRITE_BURST:=20}" "${STREAM_RATE:=10r/s}"
     : "${STREAM_BURST:=$SSE_CONN_PER_IP}" "${API_CONN_PER_IP:=50}"
     : "${API_BODY_MAX:=1m}" "${AUTH_BODY_MAX:=16k}" "${TRUSTED_PROXIES:=}" "${CORS_ORIGINS:=}"
-    : "${MICROCACHE_TTL:=1s}"
+    : "${MICROCACHE_TTL:=1s}" "${MONITORING_ALLOW:=127.0.0.1 ::1}"
 
     [[ "$MODE" == "local" || "$MODE" == "production" ]] ||
         fail "MODE='$MODE' must be 'local' or 'production'"
@@ -268,6 +286,11 @@ validate_and_derive() {
             fail "TRUSTED_PROXIES: '$proxy' must be an IPv4 or IPv6 address or CIDR (10.0.0.0/8)"
         fi
     done
+    local monitor
+    for monitor in ${MONITORING_ALLOW//,/ }; do
+        is_address_or_cidr "$monitor" ||
+            fail "MONITORING_ALLOW: '$monitor' must be an IPv4 or IPv6 address or CIDR (10.0.0.0/8)"
+    done
     local origin
     for origin in ${CORS_ORIGINS//,/ }; do
         [[ "$origin" =~ ^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$ ]] ||
@@ -320,6 +343,11 @@ validate_and_derive() {
     TRUSTED_PROXY_LINES=""
     for proxy in ${TRUSTED_PROXIES//,/ }; do
         TRUSTED_PROXY_LINES+="${TRUSTED_PROXY_LINES:+$'\n'        }$proxy 1;"
+    done
+    # allow lines of the monitoring networks, indented for their locations.
+    MONITORING_ALLOW_LINES=""
+    for monitor in ${MONITORING_ALLOW//,/ }; do
+        MONITORING_ALLOW_LINES+="${MONITORING_ALLOW_LINES:+$'\n'            }allow $monitor;"
     done
     CORS_ORIGIN_LINES=""
     for origin in ${CORS_ORIGINS//,/ }; do

@@ -40,7 +40,8 @@
 # Likewise any nginx/render.sh variable this script does not set reaches
 # render.sh (e.g. BENCH_ROUTES=1 for bench/; the per-address limits API_RATE,
 # API_BURST, WRITE_*, AUTH_*, STREAM_*, which a load test must raise; and
-# TRUSTED_PROXIES, CORS_ORIGINS, API_BODY_MAX, AUTH_BODY_MAX; docs/edge.md).
+# TRUSTED_PROXIES, CORS_ORIGINS, API_BODY_MAX, AUTH_BODY_MAX, MONITORING_ALLOW;
+# docs/edge.md).
 #
 # As root, PostgreSQL, scoreline-api and nginx run as the system user
 # "scoreline" (created when missing), which owns .run/. Otherwise they run as
@@ -590,6 +591,7 @@ start_api() {
     local cmd=(env "--default-signal=INT,QUIT"
         SCORELINE_DATABASE_URL="$(database_url)" SCORELINE_LISTEN="unix:$API_SOCK"
         SCORELINE_SOCKET_MODE=0660 SCORELINE_LOG_LEVEL="$LOG_LEVEL"
+        SCORELINE_TLS_CERTIFICATE="$TLS_DIR/cert.pem"
         SCORELINE_JWT_SIGNING_KEY="$(jwt_setting SCORELINE_JWT_SIGNING_KEY)"
         SCORELINE_JWT_VERIFY_KEYS="$(jwt_setting SCORELINE_JWT_VERIFY_KEYS)" "$API_BIN")
     if is_root; then

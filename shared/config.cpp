@@ -89,6 +89,9 @@ const std::vector<Setting>& known_settings() {
          "token bucket per caller for GET .../export, or off"},
         {"SCORELINE_RATE_LIMIT_SLOTS", "65536",
          "buckets in the shared rate-limit table, 64..4194304 (32 bytes each)"},
+        // observability (docs/observability.md)
+        {"SCORELINE_TLS_CERTIFICATE", "",
+         "PEM certificate nginx serves; /metrics exports its notAfter (unset: not exported)"},
         {"SCORELINE_MIGRATIONS_DIR", "the source tree's migrations/",
          "where scoreline-migrate finds NNNN_name.up.sql files"},
         {"SCORELINE_MIGRATE_LOCK_TIMEOUT_MS", "5000",

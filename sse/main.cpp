@@ -20,6 +20,7 @@
 #include "ops_endpoint.hpp"
 #include "server.hpp"
 #include "settings.hpp"
+#include "version.hpp"
 
 extern char** environ;
 
@@ -74,7 +75,6 @@ int run(const sse::Settings& settings) {
         return 1;
     }
     sse::Loop loop;
-    sse::Metrics metrics;
     sse::Server* server = nullptr;
     sse::AsyncConnectionOptions db_options;
     db_options.url = settings.database_url;
@@ -84,13 +84,13 @@ int run(const sse::Settings& settings) {
     sse::AsyncConnection db(loop, db_options,
                             {[&] { server->on_db_ready(); }, [&] { server->on_db_lost(); },
                              [&] { server->on_db_notify(); }});
-    sse::Server stream_server(loop, settings, capacity, db, metrics);
+    sse::Server stream_server(loop, settings, capacity, db);
     server = &stream_server;
     std::optional<sse::OpsEndpoint> ops;
     if (settings.ops_listen) {
         ops.emplace(
             loop, *settings.ops_listen, settings.http,
-            [&] { return sse::render_metrics(metrics, stream_server.gauges()); },
+            [&] { return sse::render_metrics(stream_server.gauges()); },
             [&] {
                 const sse::Gauges g = stream_server.gauges();
                 return nlohmann::json({{"status", "ok"},
@@ -146,7 +146,7 @@ int run(const sse::Settings& settings) {
 
 int main(int argc, char** argv) {
     if (argc > 1 && (std::strcmp(argv[1], "--version") == 0)) {
-        std::printf("scoreline-sse 0.1.0\n");
+        std::printf("scoreline-sse %s (%s)\n", sse::kVersion, sse::kCommit);
         return 0;
     }
     if (argc > 1) {

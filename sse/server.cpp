@@ -13,6 +13,7 @@
 
 #include "listener.hpp"
 #include "log.hpp"
+#include "metrics/store.hpp"
 #include "response.hpp"
 
 namespace sse {
@@ -65,14 +66,12 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds retry) {
 
 }  // namespace
 
-Server::Server(Loop& loop, const Settings& settings, Capacity capacity, AsyncConnection& db,
-               Metrics& metrics)
+Server::Server(Loop& loop, const Settings& settings, Capacity capacity, AsyncConnection& db)
     : loop_(loop),
       settings_(settings),
       max_connections_(capacity.max_streams),
       max_open_(std::max(capacity.max_open, capacity.max_streams)),
       db_(db),
-      metrics_(metrics),
       reader_(
           loop, db,
           OutboxReaderOptions{settings.poll_interval, settings.batch_rows, settings.probe_gap},
@@ -86,7 +85,9 @@ Server::Server(Loop& loop, const Settings& settings, Capacity capacity, AsyncCon
           }),
       access_(db, settings.access),
       replayer_(db, settings.replay),
-      heartbeat_frame_(make_comment("heartbeat")) {}
+      heartbeat_frame_(make_comment("heartbeat")) {
+    touch_metrics();
+}
 
 Server::~Server() {
     for (auto id : {heartbeat_timer_, sweep_timer_, accept_pause_timer_}) {
@@ -168,7 +169,7 @@ void Server::on_accept(int listen_fd) {
             }
             return;
         }
-        ++metrics_.accepted;
+        metrics::inc(obs::kAccepted);
         if (registry_.open() >= max_open_) {
             // Past even the margin for answering 503 properly: best effort, a
             // fresh socket takes a small answer without blocking.
@@ -177,7 +178,7 @@ void Server::on_accept(int listen_fd) {
             (void)::send(accepted->fd, r.data(), r.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             ::shutdown(accepted->fd, SHUT_WR);
             ::close(accepted->fd);
-            ++metrics_.rejected["max_connections"];
+            metrics::inc(obs::kRejected, {"max_connections"});
             continue;
         }
         Client& c = registry_.add(accepted->fd, accepted->peer, settings_.http, loop_.now());
@@ -323,7 +324,7 @@ void Server::on_access(std::uint64_t id, const StreamRequest& request,
 
 void Server::answer(Client& c, int status, const std::string& detail, const std::string& reason,
                     const HeaderList& headers) {
-    ++metrics_.rejected[reason];
+    metrics::inc(obs::kRejected, {reason});
     // The path only: the query string may hold a ticket.
     slog::info("stream_refused", {{"status", status},
                                   {"reason", reason},
@@ -354,7 +355,7 @@ void Server::start_stream(Client& c, const StreamRequest& request, const AccessD
     }
     registry_.set_state(c, ClientState::kStreaming);
     registry_.subscribe(c);
-    ++metrics_.streams_opened;
+    metrics::inc(obs::kStreamsOpened);
     (void)c.enqueue(raw_frame(stream_head()), loop_.now());
     (void)c.enqueue(make_preamble(jittered(settings_.retry)), loop_.now());
     nlohmann::json fields = {{"topics", c.topics},
@@ -402,14 +403,14 @@ void Server::replay(Client& c, std::int64_t start) {
                 replay_waiting_.emplace_back(id, start);
                 return;
             case ReplayResult::Status::kReset: {
-                ++metrics_.resets;
+                metrics::inc(obs::kResets);
                 const nlohmann::json data = {{"reason", r.reset_reason}, {"last_event_id", after}};
                 cl->replay_rest.push_back(make_message(start, "reset", data.dump(), 0));
                 break;
             }
             case ReplayResult::Status::kRows:
-                ++metrics_.replays;
-                metrics_.replayed_messages += r.rows.size();
+                metrics::inc(obs::kReplays);
+                metrics::inc(obs::kReplayedMessages, {}, r.rows.size());
                 for (const auto& row : r.rows) {
                     // created_epoch 0: replayed rows stay out of the latency histogram.
                     cl->replay_rest.push_back(make_message(row.id, row.kind, row.payload, 0));
@@ -441,7 +442,7 @@ void Server::confirm_access(std::uint64_t id) {
         if (decision.verdict != V::kAllow) {
             // Not an event this client may follow: end the stream before any
             // message; the reconnect gets the answer (404) every client gets.
-            ++metrics_.rejected[decision.log_reason];
+            metrics::inc(obs::kRejected, {decision.log_reason});
             slog::info("stream_refused", {{"status", 404},
                                           {"reason", decision.log_reason},
                                           {"after", "unverified"},
@@ -468,7 +469,7 @@ void Server::confirm_access(std::uint64_t id) {
 
 void Server::publish(const std::vector<OutboxRow>& rows) {
     for (const auto& row : rows) {
-        ++metrics_.outbox_rows;
+        metrics::inc(obs::kOutboxRows);
         int clients = 0;
         if (registry_.has_subscribers(row.topic)) {
             const FramePtr frame = make_message(row.id, row.kind, row.payload, row.created_epoch);
@@ -512,7 +513,7 @@ void Server::deliver(Client& c, const FramePtr& frame) {
 
 void Server::heartbeat() {
     heartbeat_timer_ = loop_.add_timer(settings_.heartbeat, [this] { heartbeat(); });
-    ++metrics_.heartbeats;
+    metrics::inc(obs::kHeartbeats);
     registry_.for_each_open([this](Client& c) {
         if (c.state == ClientState::kStreaming && c.queue.empty()) {
             (void)c.enqueue(heartbeat_frame_, loop_.now());
@@ -556,13 +557,13 @@ void Server::arm_write(Client& c, bool on) {
 }
 
 void Server::count_written(const WriteProgress& p) {
-    metrics_.bytes_sent += p.bytes;
-    metrics_.messages_sent += p.messages;
+    metrics::inc(obs::kBytesSent, {}, p.bytes);
+    metrics::inc(obs::kMessagesSent, {}, p.messages);
     if (!p.created_epochs.empty()) {
         const double now = epoch_now();
         for (double created : p.created_epochs) {
             if (created > 0) {
-                metrics_.delivery_latency.observe(std::max(0.0, now - created));
+                metrics::observe(obs::kDeliveryLatency, {}, std::max(0.0, now - created));
             }
         }
     }
@@ -649,7 +650,7 @@ void Server::close(Client& c, CloseReason reason) {
     if (c.state == ClientState::kClosed) {
         return;
     }
-    ++metrics_.closed[std::string(to_string(reason))];
+    count_close(reason);
     if (is_drop(reason)) {
         slog::warn("stream_dropped", {{"reason", to_string(reason)},
                                       {"request_id", c.request_id},

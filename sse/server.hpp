@@ -33,8 +33,8 @@ struct Capacity {
 
 class Server {
   public:
-    Server(Loop& loop, const Settings& settings, Capacity capacity, AsyncConnection& db,
-           Metrics& metrics);
+    // Counts into metrics::store() (metrics.hpp).
+    Server(Loop& loop, const Settings& settings, Capacity capacity, AsyncConnection& db);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -88,7 +88,6 @@ class Server {
     std::size_t max_connections_;
     std::size_t max_open_;
     AsyncConnection& db_;
-    Metrics& metrics_;
     Registry registry_;
     OutboxReader reader_;
     AccessGate access_;

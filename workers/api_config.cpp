@@ -44,6 +44,7 @@ ApiConfig load_api_config(const config::Source& src) {
     const std::string level =
         src.get_enum("SCORELINE_LOG_LEVEL", "info", {"debug", "info", "warn", "error"});
     (void)slog::parse_level(level, c.log_level);
+    c.tls_certificate = src.get_string("SCORELINE_TLS_CERTIFICATE", "");
     c.status_data_dir = src.get_string("SCORELINE_STATUS_DATA_DIR", "");
     c.status_log_dir = src.get_string("SCORELINE_STATUS_LOG_DIR", "");
     return c;

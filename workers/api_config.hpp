@@ -29,6 +29,9 @@ struct ApiConfig {
     // A request slower than this gets a slow_request log line; 0 = off.
     std::chrono::milliseconds slow_request{1000};
     slog::Level log_level = slog::Level::kInfo;
+    // The certificate nginx serves (PEM), for scoreline_tls_certificate_expiry_seconds;
+    // empty: no such metric.
+    std::string tls_certificate;
     // Folders whose free disk /status reports; empty: not reported.
     std::string status_data_dir;
     std::string status_log_dir;

@@ -155,6 +155,9 @@ TEST_F(SseLimitsTest, AClientThatNeverReadsIsDroppedWithoutDelayingTheOthers) {
         },
         10s))
         << metrics();
+    EXPECT_NE(metrics().find("scoreline_sse_disconnects_total{cause=\"server_backlog\"} 1\n"),
+              std::string::npos)
+        << metrics();
     EXPECT_NE(stack_->sse_log(0).find("\"stream_dropped\""), std::string::npos);
 }
 

@@ -39,6 +39,11 @@ Stack::Stack(StackOptions options)
         throw std::runtime_error("migrate up failed: " + m.out + m.err);
     }
     socket_ = dir_->path() + "/api.sock";
+    // Before scoreline-api: SCORELINE_TLS_CERTIFICATE names it.
+    RunResult cert = run_process({source_dir() + "/scripts/make-cert.sh", dir_->path() + "/tls"});
+    if (cert.exit_code != 0) {
+        throw std::runtime_error("make-cert.sh failed: " + cert.err);
+    }
     make_jwt_key();
     start_api();
     for (int i = 0; i < options_.sse_processes; ++i) {
@@ -103,6 +108,8 @@ Env Stack::api_env() const {
     // Tests hash many passwords; the production cost would only slow them down.
     env["SCORELINE_ARGON2_OPSLIMIT"] = "1";
     env["SCORELINE_ARGON2_MEMLIMIT_KIB"] = "1024";
+    // The certificate nginx serves: /metrics exports its expiry.
+    env["SCORELINE_TLS_CERTIFICATE"] = cert_file();
     // Like high_nginx_limits(): suites are far busier than one real user; a
     // test of the per-user limits sets its own (docs/configuration.md).
     for (const char* route_class : {"AUTH", "READ", "WRITE", "EXPORT"}) {
@@ -137,10 +144,6 @@ void Stack::start_nginx() {
     const std::string run = dir_->path() + "/nginx";
     std::filesystem::create_directories(run + "/logs");
     std::filesystem::create_directories(run + "/tmp");
-    RunResult cert = run_process({source_dir() + "/scripts/make-cert.sh", dir_->path() + "/tls"});
-    if (cert.exit_code != 0) {
-        throw std::runtime_error("make-cert.sh failed: " + cert.err);
-    }
     https_port_ = free_port();
     http_port_ = free_port();
     Env env = {{"MODE", "local"},

@@ -1,7 +1,8 @@
 // harness::Stack: the whole local stack for end-to-end tests, on loopback:
 // a TempPostgres with the schema migrated, scoreline-api on a unix socket and
 // nginx rendered from nginx/scoreline.conf.template with a fresh self-signed
-// certificate, all in one temp folder and torn down with the object.
+// certificate (also scoreline-api's SCORELINE_TLS_CERTIFICATE), all in one
+// temp folder and torn down with the object.
 // scoreline-api gets a fresh Ed25519 token key (scripts/make-jwt-key.sh) and
 // a cheap Argon2id cost and per-user limits far above any suite's load;
 // StackOptions::api_env overrides any of it.

@@ -3,7 +3,8 @@
 // retry (spread over [R, 2R) across 2,000 streams); strict request parsing
 // (400), routes (404/405), event visibility (404 for no event and, as REST
 // answers, for a draft the client may not see), stream tickets (403 expired
-// or forged; 200 with a valid one); /healthz and /metrics; SIGTERM.
+// or forged; 200 with a valid one); /healthz and /metrics (disconnects by
+// cause, build and process facts from the shared metrics module); SIGTERM.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -19,6 +20,13 @@ namespace {
 
 using namespace std::chrono_literals;
 using harness::SseClient;
+
+// The value of one series (name and labels as rendered) in a /metrics body; -1 if absent.
+double series_value(const std::string& body, const std::string& series) {
+    const std::string needle = "\n" + series + " ";
+    const auto at = body.find(needle);
+    return at == std::string::npos ? -1 : std::stod(body.substr(at + needle.size()));
+}
 
 class SseStreamTest : public ::testing::Test {
   protected:
@@ -210,10 +218,40 @@ TEST_F(SseStreamTest, HealthzAndMetrics) {
          {"scoreline_sse_connections{state=\"streaming\"} ", "scoreline_sse_messages_sent_total ",
           "scoreline_sse_bytes_sent_total ", "scoreline_sse_closed_total",
           "scoreline_sse_delivery_latency_seconds_bucket{le=\"+Inf\"} ",
-          "scoreline_sse_replays_total ", "scoreline_sse_rejected_total{reason=\"bad_request\"}"}) {
+          "scoreline_sse_replays_total ", "scoreline_sse_rejected_total{reason=\"bad_request\"}",
+          "scoreline_sse_delivery_latency_seconds_bucket{le=\"0.2\"} ",
+          "# TYPE scoreline_sse_disconnects_total counter\n",
+          "scoreline_build_info{version=\"0.1.0\",commit=\"", "process_resident_memory_bytes ",
+          "process_cpu_seconds_total ", "process_open_fds ", "process_max_fds ",
+          "process_start_time_seconds "}) {
         EXPECT_NE(metrics.find(needle), std::string::npos) << needle << "\n" << metrics;
     }
+    // Every cause is exported before its first disconnect.
+    for (const char* cause : {"client", "server_backlog", "server_write_timeout",
+                              "server_handshake_timeout", "server_io_error", "shutdown"}) {
+        EXPECT_GE(series_value(metrics, std::string("scoreline_sse_disconnects_total{cause=\"") +
+                                            cause + "\"}"),
+                  0)
+            << cause << "\n"
+            << metrics;
+    }
     EXPECT_EQ(sse_->ops_get("/nope").first, 404);
+}
+
+// A client that goes away is a disconnect of cause client.
+TEST_F(SseStreamTest, AClientThatLeavesCountsAsAClientDisconnect) {
+    ssetest::Writer w(world_->db_url());
+    const auto event = w.make_event();
+    const std::string series = "scoreline_sse_disconnects_total{cause=\"client\"}";
+    const double before = series_value(sse_->ops_get("/metrics").second, series);
+    ASSERT_GE(before, 0);
+    {
+        SseClient client(sse_->client("/api/v1/events/" + std::to_string(event) + "/stream"));
+        ASSERT_EQ(client.wait_status(), 200);
+    }
+    EXPECT_TRUE(harness::wait_until(
+        [&] { return series_value(sse_->ops_get("/metrics").second, series) == before + 1; }, 5s))
+        << sse_->ops_get("/metrics").second;
 }
 
 TEST_F(SseStreamTest, PerAddressLimitAnswers429AndSilentClientsAreClosed) {
@@ -244,6 +282,9 @@ TEST_F(SseStreamTest, PerAddressLimitAnswers429AndSilentClientsAreClosed) {
                    std::string::npos;
         },
         5s));
+    EXPECT_EQ(series_value(limited->ops_get("/metrics").second,
+                           "scoreline_sse_disconnects_total{cause=\"server_handshake_timeout\"}"),
+              1);
 }
 
 TEST_F(SseStreamTest, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
@@ -284,6 +325,9 @@ TEST_F(SseStreamTest, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
         },
         5s))
         << stall->ops_get("/metrics").second;
+    EXPECT_EQ(series_value(stall->ops_get("/metrics").second,
+                           "scoreline_sse_disconnects_total{cause=\"server_write_timeout\"}"),
+              1);
     ::close(fd);
 }
 

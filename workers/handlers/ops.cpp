@@ -13,6 +13,7 @@
 #include "http/json_body.hpp"
 #include "http/problem.hpp"
 #include "metrics/text.hpp"
+#include "observability/certificate_expiry.hpp"
 #include "observability/metrics.hpp"
 #include "observability/pool_status.hpp"
 #include "version.hpp"
@@ -113,6 +114,15 @@ http::Response metrics_page(Context& ctx) {
              "full).",
              readyz(ctx).status == 200 ? 1 : 0);
     render_events_by_status(w, ctx);
+    if (!ctx.config.tls_certificate.empty()) {
+        static obs::CertificateExpiry certificate;  // one per worker: read once a minute
+        if (const auto not_after = certificate.get(ctx.config.tls_certificate)) {
+            w.scalar("scoreline_tls_certificate_expiry_seconds", metrics::Type::kGauge,
+                     "notAfter of the TLS certificate nginx serves (SCORELINE_TLS_CERTIFICATE), "
+                     "unix time.",
+                     static_cast<double>(*not_after));
+        }
+    }
     w.scalar("scoreline_metrics_dropped_series_total", metrics::Type::kCounter,
              "Increments lost because the metrics table was full.",
              static_cast<double>(metrics::store().dropped()));
