@@ -80,35 +80,12 @@ db::Connection& Database::get() {
     return *conn_;
 }
 
-namespace {
-
-// set_config rather than SET: the value is a parameter, and a named statement
-// is prepared once per session.
-constexpr db::Statement kSetApplicationName{"set_application_name",
-                                            "SELECT set_config('application_name', $1, false)"};
-
-}  // namespace
-
-// Best effort: a session that cannot be named still serves the request; a
-// lost connection shows in the request's own next statement.
+// The name goes out with the request's first statement (db::Connection::
+// set_application_name): no round trip of its own.
 void Database::name_session() {
-    const int pid = conn_->backend_pid();
-    if (pid != named_pid_) {
-        named_pid_ = pid;  // a new session starts with options_.application_name
-        named_tag_.clear();
-    }
     const std::string& tag = obs::request_trace().session_tag;
-    if (tag == named_tag_) {
-        return;
-    }
-    try {
-        const std::string name =
-            tag.empty() ? options_.application_name : options_.application_name + "/" + tag;
-        (void)conn_->exec(kSetApplicationName, name);
-        named_tag_ = tag;
-    } catch (const std::exception& e) {
-        slog::warn("db_session_name_failed", {{"error", e.what()}});
-    }
+    conn_->set_application_name(tag.empty() ? options_.application_name
+                                            : options_.application_name + "/" + tag);
 }
 
 }  // namespace api

@@ -43,9 +43,9 @@ class DatabaseHealth {
 // usable connection (one that died while idle included: db::Connection::alive)
 // and throws db::ConnectionLost when the server is away. It also names the
 // session after the request's trace (obs::RequestTrace): application_name
-// "scoreline-api/<trace_id>/<parent_id>", set with one prepared statement
-// before the first statement of a request that uses the database, and only
-// when the session does not carry that name already (docs/observability.md,
+// "scoreline-api/<trace_id>/<parent_id>", sent in one pipeline with the first
+// statement of a request that uses the database, and only when the session
+// does not carry that name already (docs/observability.md,
 // "Traces").
 class Database {
   public:
@@ -80,10 +80,6 @@ class Database {
     std::optional<db::Connection> conn_;
     bool broken_ = false;
     bool opened_ = false;  // a connection was opened before: the next open is a re-open
-    // The session whose application_name was last set (backend pid) and the
-    // trace tag it carries ("" = options_.application_name, as connected).
-    int named_pid_ = 0;
-    std::string named_tag_;
 };
 
 struct Context {

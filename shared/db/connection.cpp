@@ -81,13 +81,15 @@ Connection Connection::open(ConnectionOptions options) {
 }
 
 Connection::Connection(ConnectionOptions options, PGconn* conn) noexcept
-    : options_(std::move(options)), conn_(conn) {}
+    : options_(std::move(options)), conn_(conn), application_name_(options_.application_name) {}
 
 Connection::Connection(Connection&& other) noexcept
     : options_(std::move(other.options_)),
       conn_(std::exchange(other.conn_, nullptr)),
       prepared_(std::move(other.prepared_)),
-      in_tx_(std::exchange(other.in_tx_, false)) {}
+      in_tx_(std::exchange(other.in_tx_, false)),
+      application_name_(std::move(other.application_name_)),
+      pending_name_(std::move(other.pending_name_)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
     if (this != &other) {
@@ -98,6 +100,8 @@ Connection& Connection::operator=(Connection&& other) noexcept {
         conn_ = std::exchange(other.conn_, nullptr);
         prepared_ = std::move(other.prepared_);
         in_tx_ = std::exchange(other.in_tx_, false);
+        application_name_ = std::move(other.application_name_);
+        pending_name_ = std::move(other.pending_name_);
     }
     return *this;
 }
@@ -152,6 +156,7 @@ void Connection::reconnect() {
     }
     conn_ = fresh;
     prepared_.clear();
+    application_name_ = options_.application_name;  // what the new session was opened with
     if (Observer* o = observer()) {
         o->on_reconnect();
     }
@@ -226,6 +231,67 @@ void Connection::prepare(const Statement& stmt) {
     prepared_.insert(std::move(name));
 }
 
+void Connection::set_application_name(std::string_view name) {
+    pending_name_ = name == application_name_ ? std::string() : std::string(name);
+}
+
+namespace {
+
+// The results of one pipeline segment, up to its PGRES_PIPELINE_SYNC: the
+// first is returned (the caller owns it), the others are cleared. Null when
+// the connection broke before any result came.
+PGresult* read_segment(PGconn* conn) {
+    PGresult* first = nullptr;
+    for (int nulls = 0; nulls < 4;) {
+        PGresult* r = PQgetResult(conn);
+        if (r == nullptr) {
+            if (PQstatus(conn) != CONNECTION_OK) {
+                break;
+            }
+            ++nulls;  // the end of one command's results
+            continue;
+        }
+        if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (first == nullptr) {
+            first = r;
+        } else {
+            PQclear(r);
+        }
+    }
+    return first;
+}
+
+constexpr const char* kSetApplicationName = "SELECT set_config('application_name', $1, false)";
+
+}  // namespace
+
+template <class Queue, class Exec>
+PGresult* Connection::with_pending_name(Queue&& queue, Exec&& exec) {
+    // Inside a transaction the statement may follow a failed one (then only
+    // ROLLBACK may run): the name waits for the next BEGIN.
+    if (pending_name_.empty() || in_tx_ || PQenterPipelineMode(conn_) != 1) {
+        return exec();
+    }
+    const char* values[] = {pending_name_.c_str()};
+    // Two segments, each ended by a Sync: the name commits on its own, so the
+    // statement neither depends on it nor takes it into its transaction.
+    const bool sent = PQsendQueryParams(conn_, kSetApplicationName, 1, nullptr, values, nullptr,
+                                        nullptr, 0) == 1 &&
+                      PQpipelineSync(conn_) == 1 && queue() == 1 && PQpipelineSync(conn_) == 1;
+    PGresult* named = sent ? read_segment(conn_) : nullptr;
+    PGresult* result = sent ? read_segment(conn_) : nullptr;
+    (void)PQexitPipelineMode(conn_);
+    if (named != nullptr && PQresultStatus(named) == PGRES_TUPLES_OK) {
+        application_name_ = std::move(pending_name_);
+    }
+    pending_name_.clear();
+    PQclear(named);
+    return result;
+}
+
 Result Connection::exec_params(const Statement& stmt, const Param* params, int count) {
     if (conn_ == nullptr) {
         throw ConnectionLost("no database connection", "");
@@ -238,8 +304,15 @@ Result Connection::exec_params(const Statement& stmt, const Param* params, int c
             values.push_back(params[i].c_str());
         }
         const std::string name(stmt.name);
-        return check(
-            PQexecPrepared(conn_, name.c_str(), count, values.data(), nullptr, nullptr, 0));
+        return check(with_pending_name(
+            [&] {
+                return PQsendQueryPrepared(conn_, name.c_str(), count, values.data(), nullptr,
+                                           nullptr, 0);
+            },
+            [&] {
+                return PQexecPrepared(conn_, name.c_str(), count, values.data(), nullptr, nullptr,
+                                      0);
+            }));
     });
 }
 
@@ -249,7 +322,18 @@ Result Connection::exec_script(std::string_view sql) {
     }
     return observed("script", [&] {
         const std::string text(sql);
-        return check(PQexec(conn_, text.c_str()));
+        // One command (BEGIN, COMMIT…) may share a pipeline with the pending
+        // name; a script of several (a migration) may not: the extended
+        // protocol runs one command per message.
+        if (text.find(';') != std::string::npos) {
+            return check(PQexec(conn_, text.c_str()));
+        }
+        return check(with_pending_name(
+            [&] {
+                return PQsendQueryParams(conn_, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                                         0);
+            },
+            [&] { return PQexec(conn_, text.c_str()); }));
     });
 }
 

@@ -104,6 +104,14 @@ class Connection {
     // ConnectionLost while a Tx is open on it: a transaction never goes on, half
     // done, in a new session.
     void reconnect();
+    // Sets the session's application_name (pg_stat_activity, the server log's
+    // %a) without a round trip of its own: the name travels in one libpq
+    // pipeline with the next statement sent outside a transaction (a BEGIN
+    // or a statement on its own), committed by its own Sync before that
+    // statement runs. Nothing is sent when the session already has `name`;
+    // a name the server refuses is dropped (best effort: it never fails the
+    // statement). A reconnect starts over from ConnectionOptions.
+    void set_application_name(std::string_view name);
     // The server's view: pid of the backend, for logs.
     [[nodiscard]] int backend_pid() const noexcept;
     [[nodiscard]] PGconn* native() noexcept { return conn_; }
@@ -113,6 +121,11 @@ class Connection {
     static PGconn* connect(const ConnectionOptions& options);
     void prepare(const Statement& stmt);
     Result check(PGresult* res);
+    // Runs one command: alone with `exec` (PQexec…), or, when a name is
+    // pending, queued with `queue` (PQsend…, 1 when queued) behind the name
+    // in one pipeline. Returns the command's result. See set_application_name.
+    template <class Queue, class Exec>
+    PGresult* with_pending_name(Queue&& queue, Exec&& exec);
     [[noreturn]] void throw_error(PGresult* res);
 
     friend class Tx;
@@ -120,7 +133,9 @@ class Connection {
     ConnectionOptions options_;
     PGconn* conn_ = nullptr;
     std::unordered_set<std::string> prepared_;
-    bool in_tx_ = false;  // a Tx is open on this connection
+    bool in_tx_ = false;            // a Tx is open on this connection
+    std::string application_name_;  // as the session has it
+    std::string pending_name_;      // to send with the next statement outside a Tx
 };
 
 enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };

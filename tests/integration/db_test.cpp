@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "db/connection.hpp"
+#include "db/observer.hpp"
 #include "postgres.hpp"
 
 namespace {
@@ -47,6 +48,65 @@ TEST_F(DbTest, ParametersAndNulls) {
     EXPECT_TRUE(r.get<bool>(0, 2));
     EXPECT_THROW((void)r.get<std::int64_t>(0, 1), std::runtime_error);
     EXPECT_EQ(conn.exec(kAppName).get<std::string>(0, 0), "db-test");
+}
+
+// Counts the round trips of this process's connections.
+class RoundTrips : public db::Observer {
+  public:
+    RoundTrips() { db::install_observer(this); }
+    ~RoundTrips() override { db::install_observer(nullptr); }
+    RoundTrips(const RoundTrips&) = delete;
+    RoundTrips& operator=(const RoundTrips&) = delete;
+    void on_statement(std::string_view, std::chrono::nanoseconds,
+                      const db::Error*) noexcept override {
+        ++count;
+    }
+    void on_reconnect() noexcept override {}
+    void on_retry() noexcept override {}
+    int count = 0;
+};
+
+TEST_F(DbTest, ApplicationNameRidesWithTheNextStatement) {
+    auto conn = connect();
+    (void)conn.exec(kAppName);  // prepared: what follows is one round trip each
+    RoundTrips trips;
+    conn.set_application_name("db-test/trace-1");
+    EXPECT_EQ(conn.exec(kAppName).get<std::string>(0, 0), "db-test/trace-1");
+    EXPECT_EQ(trips.count, 1);
+    conn.set_application_name("db-test/trace-1");  // unchanged: nothing more to send
+    EXPECT_EQ(conn.exec(kAppName).get<std::string>(0, 0), "db-test/trace-1");
+    EXPECT_EQ(trips.count, 2);
+}
+
+TEST_F(DbTest, ApplicationNameWaitsOutATransactionAndRidesWithTheNextBegin) {
+    auto conn = connect();
+    {
+        db::Tx tx(conn);
+        conn.set_application_name("db-test/trace-2");
+        EXPECT_EQ(tx.exec(kAppName).get<std::string>(0, 0), "db-test");
+        tx.commit();
+    }
+    db::Tx tx(conn);
+    EXPECT_EQ(tx.exec(kAppName).get<std::string>(0, 0), "db-test/trace-2");
+    tx.commit();
+}
+
+TEST_F(DbTest, AFailingStatementKeepsItsErrorAndTheNameStays) {
+    auto conn = connect();
+    (void)conn.exec(kCreate);
+    (void)conn.exec(kInsert, 3, "a");
+    conn.set_application_name("db-test/trace-3");
+    EXPECT_THROW((void)conn.exec(kInsert, 3, "b"), db::UniqueViolation);
+    EXPECT_TRUE(conn.ok());
+    // The name committed on its own Sync, before the statement failed.
+    EXPECT_EQ(conn.exec(kAppName).get<std::string>(0, 0), "db-test/trace-3");
+    // The same within a transaction whose first statement fails.
+    conn.set_application_name("db-test/trace-4");
+    {
+        db::Tx tx(conn);
+        EXPECT_THROW((void)tx.exec(kInsert, 3, "c"), db::UniqueViolation);
+    }
+    EXPECT_EQ(conn.exec(kAppName).get<std::string>(0, 0), "db-test/trace-4");
 }
 
 TEST_F(DbTest, TxRollsBackUnlessCommitted) {
