@@ -70,6 +70,8 @@ const std::vector<Setting>& known_settings() {
         {"SCORELINE_STATEMENT_TIMEOUT_MS", "5000", "statement_timeout of every API query"},
         {"SCORELINE_DB_RETRY_ATTEMPTS", "3",
          "attempts of a transaction on serialization failure or deadlock"},
+        {"SCORELINE_DB_SESSION_TRACE", "on",
+         "name each worker's PostgreSQL session after the request's trace (application_name)"},
         {"SCORELINE_SLOW_REQUEST_MS", "1000",
          "a request slower than this logs its statements (slow_request); 0 = off"},
         {"SCORELINE_MAX_BODY_BYTES", "1048576",

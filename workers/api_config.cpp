@@ -39,6 +39,7 @@ ApiConfig load_api_config(const config::Source& src) {
     c.body_limits.max_bytes = c.limits.write_body_bytes;
     c.stream_ticket_ttl =
         std::chrono::seconds(src.get_int("SCORELINE_STREAM_TICKET_TTL_S", 60, 10, 600));
+    c.db_session_trace = src.get_bool("SCORELINE_DB_SESSION_TRACE", true);
     c.slow_request = src.get_ms("SCORELINE_SLOW_REQUEST_MS", milliseconds(1000), milliseconds(0),
                                 milliseconds(3600000));
     const std::string level =

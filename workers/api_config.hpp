@@ -26,6 +26,9 @@ struct ApiConfig {
     // Route classes: rate limits and body sizes (route_limits.hpp).
     RouteLimits limits;
     std::chrono::seconds stream_ticket_ttl{60};
+    // Name the worker's PostgreSQL session after each request's trace
+    // (Database, docs/observability.md "Traces").
+    bool db_session_trace = true;
     // A request slower than this gets a slow_request log line; 0 = off.
     std::chrono::milliseconds slow_request{1000};
     slog::Level log_level = slog::Level::kInfo;

@@ -83,6 +83,9 @@ db::Connection& Database::get() {
 // The name goes out with the request's first statement (db::Connection::
 // set_application_name): no round trip of its own.
 void Database::name_session() {
+    if (!trace_sessions_) {
+        return;
+    }
     const std::string& tag = obs::request_trace().session_tag;
     conn_->set_application_name(tag.empty() ? options_.application_name
                                             : options_.application_name + "/" + tag);

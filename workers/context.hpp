@@ -52,8 +52,10 @@ class Database {
     // `health`: the master's shared page; null in tests without a master.
     // A worker's session holds nothing but its prepared statements, so it is
     // opened db::ConnectionOptions::stateless.
-    explicit Database(db::ConnectionOptions options, DatabaseHealth* health = nullptr)
-        : options_(std::move(options)), health_(health) {
+    // `trace_sessions`: name the session after each request's trace.
+    explicit Database(db::ConnectionOptions options, DatabaseHealth* health = nullptr,
+                      bool trace_sessions = true)
+        : options_(std::move(options)), health_(health), trace_sessions_(trace_sessions) {
         options_.stateless = true;
     }
     [[nodiscard]] db::Connection& get();
@@ -79,6 +81,7 @@ class Database {
     DatabaseHealth* health_;
     std::optional<db::Connection> conn_;
     bool broken_ = false;
+    bool trace_sessions_;
     bool opened_ = false;  // a connection was opened before: the next open is a re-open
 };
 

@@ -235,7 +235,7 @@ int run_worker(int listen_fd, const ApiConfig& config, const Router& router,
 
     FCGX_Init();
     db::install_observer(&obs::db_observer());
-    Database database(config.database, &health);
+    Database database(config.database, &health, config.db_session_trace);
     try {
         (void)database.get();
     } catch (const db::ConnectionLost& e) {

@@ -264,7 +264,8 @@ PGresult* read_segment(PGconn* conn) {
     return first;
 }
 
-constexpr const char* kSetApplicationName = "SELECT set_config('application_name', $1, false)";
+constexpr Statement kSetApplicationName{"scoreline_set_application_name",
+                                        "SELECT set_config('application_name', $1, false)"};
 
 }  // namespace
 
@@ -272,14 +273,18 @@ template <class Queue, class Exec>
 PGresult* Connection::with_pending_name(Queue&& queue, Exec&& exec) {
     // Inside a transaction the statement may follow a failed one (then only
     // ROLLBACK may run): the name waits for the next BEGIN.
-    if (pending_name_.empty() || in_tx_ || PQenterPipelineMode(conn_) != 1) {
+    if (pending_name_.empty() || in_tx_) {
+        return exec();
+    }
+    prepare(kSetApplicationName);  // once per session: later names bind and execute only
+    if (PQenterPipelineMode(conn_) != 1) {
         return exec();
     }
     const char* values[] = {pending_name_.c_str()};
     // Two segments, each ended by a Sync: the name commits on its own, so the
     // statement neither depends on it nor takes it into its transaction.
-    const bool sent = PQsendQueryParams(conn_, kSetApplicationName, 1, nullptr, values, nullptr,
-                                        nullptr, 0) == 1 &&
+    const bool sent = PQsendQueryPrepared(conn_, kSetApplicationName.name.data(), 1, values,
+                                          nullptr, nullptr, 0) == 1 &&
                       PQpipelineSync(conn_) == 1 && queue() == 1 && PQpipelineSync(conn_) == 1;
     PGresult* named = sent ? read_segment(conn_) : nullptr;
     PGresult* result = sent ? read_segment(conn_) : nullptr;
