@@ -338,6 +338,9 @@ FAKE_TOKEN = "A" * 43  # 256 bits of base64url that no refresh or reset token ha
 
 
 PLAN = {
+    # The pool's status page (loopback is in MONITORING_ALLOW): its switches as
+    # flags. Every one must be given, and json with openmetrics is refused (400).
+    "poolStatus": lambda fx: dict(query={"json": "", "openmetrics": "", "full": ""}, expect=(400,)),
     "register": lambda fx: dict(
         body={"email": "sqlmap-register@example.org", "password": "Sq-Register-Pw-83!",
               "display_name": "Scan Register"}, expect=(201, 409)),
