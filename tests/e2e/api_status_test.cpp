@@ -33,14 +33,8 @@ json status_json(harness::Stack& stack, const std::string& query = "json&full") 
 }
 
 std::set<pid_t> children_of(pid_t pid) {
-    std::istringstream in(harness::read_file("/proc/" + std::to_string(pid) + "/task/" +
-                                             std::to_string(pid) + "/children"));
-    std::set<pid_t> out;
-    pid_t p = 0;
-    while (in >> p) {
-        out.insert(p);
-    }
-    return out;
+    const std::vector<pid_t> pids = harness::children_of(pid);
+    return {pids.begin(), pids.end()};
 }
 
 // The value of an unlabelled sample of a text exposition; -1 when absent.

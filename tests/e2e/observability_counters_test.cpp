@@ -21,16 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::vector<pid_t> children_of(pid_t pid) {
-    std::istringstream in(harness::read_file("/proc/" + std::to_string(pid) + "/task/" +
-                                             std::to_string(pid) + "/children"));
-    std::vector<pid_t> out;
-    pid_t p = 0;
-    while (in >> p) {
-        out.push_back(p);
-    }
-    return out;
-}
+using harness::children_of;
 
 // The sum of every sample of `family` whose labels contain `filter` (all when empty).
 double sum_of(const std::string& body, const std::string& family, const std::string& filter = {}) {

@@ -242,6 +242,17 @@ void chown_to(const std::string& path, const std::string& user) {
     ::lchown(path.c_str(), pw->pw_uid, pw->pw_gid);
 }
 
+std::vector<pid_t> children_of(pid_t pid) {
+    std::istringstream in(
+        read_file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children"));
+    std::vector<pid_t> out;
+    pid_t p = 0;
+    while (in >> p) {
+        out.push_back(p);
+    }
+    return out;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream ss;

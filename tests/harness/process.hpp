@@ -74,6 +74,8 @@ class TempDir {
 [[nodiscard]] std::optional<std::string> unprivileged_user();
 void chown_to(const std::string& path, const std::string& user);
 [[nodiscard]] std::string read_file(const std::string& path);
+// The pids of `pid`'s children (/proc/PID/task/PID/children).
+[[nodiscard]] std::vector<pid_t> children_of(pid_t pid);
 void write_file(const std::string& path, const std::string& content);
 
 // Polls `ready` every 50 ms until it returns true or `timeout` passes.
