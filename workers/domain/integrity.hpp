@@ -22,20 +22,20 @@
 namespace domain::integrity {
 
 enum class Kind {
-    kMarginOutlier,          // goal margin far outside the event's and the sport's margins (robust z)
-    kImplausibleScore,       // a side's score or the total beyond the sport's limits
-    kUnexpectedResult,       // a clear underdog by the event's Elo ratings wins by a wide margin
-    kFinalCorrected,         // a final score was corrected
-    kRepeatedCorrections,    // N corrections of one game within T
-    kEditBurst,              // one user's many score writes across several events within T
+    kMarginOutlier,        // goal margin far outside the event's and the sport's margins (robust z)
+    kImplausibleScore,     // a side's score or the total beyond the sport's limits
+    kUnexpectedResult,     // a clear underdog by the event's Elo ratings wins by a wide margin
+    kFinalCorrected,       // a final score was corrected
+    kRepeatedCorrections,  // N corrections of one game within T
+    kEditBurst,            // one user's many score writes across several events within T
     kChangeAfterCompletion,  // a score written while the event is completed
     kScoreBeforeStart,       // a score reported before the game's start (less a grace)
     kLateScore,              // a game first reported final long after its start
 };
 inline constexpr std::array kAllKinds{
-    Kind::kMarginOutlier,         Kind::kImplausibleScore,     Kind::kUnexpectedResult,
-    Kind::kFinalCorrected,        Kind::kRepeatedCorrections,  Kind::kEditBurst,
-    Kind::kChangeAfterCompletion, Kind::kScoreBeforeStart,     Kind::kLateScore,
+    Kind::kMarginOutlier,         Kind::kImplausibleScore,    Kind::kUnexpectedResult,
+    Kind::kFinalCorrected,        Kind::kRepeatedCorrections, Kind::kEditBurst,
+    Kind::kChangeAfterCompletion, Kind::kScoreBeforeStart,    Kind::kLateScore,
 };
 // snake_case spellings, as stored and in the API: margin_outlier, …
 [[nodiscard]] std::string_view to_string(Kind kind);
@@ -130,7 +130,7 @@ struct WriteFacts {
     std::int64_t away_team = 0;
     GameStatus from = GameStatus::kScheduled;  // the game's status before the write
     GameStatus to = GameStatus::kScheduled;    // and after
-    int home = 0;  // the score written
+    int home = 0;                              // the score written
     int away = 0;
     bool event_completed = false;  // the event's status when written
     std::int64_t now_s = 0;        // when written, seconds since the epoch
