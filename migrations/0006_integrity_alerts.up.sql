@@ -7,6 +7,19 @@
 --
 -- An alert outlives what it is about: deleting an event, game, team or user
 -- sets the reference NULL and keeps the alert and its evidence.
+--
+-- 0001 created a first cut of alerts that nothing ever wrote (the detectors
+-- arrive here). It is replaced; the migration stops if it holds rows, since
+-- those came from outside scoreline and are not ours to drop.
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM alerts) THEN
+        RAISE EXCEPTION 'alerts holds rows that scoreline did not write; move them away first';
+    END IF;
+END
+$$;
+DROP TABLE alerts;
 
 CREATE TABLE alerts (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -36,9 +49,13 @@ CREATE TABLE alerts (
     CONSTRAINT alerts_occurrences_check CHECK (occurrences >= 1),
     CONSTRAINT alerts_kind_subject_key UNIQUE (kind, subject)
 );
--- GET /admin/alerts: newest first, by status and by event.
-CREATE INDEX alerts_status_id_idx ON alerts (status, id);
+CREATE TRIGGER alerts_touch_updated_at BEFORE UPDATE ON alerts
+    FOR EACH ROW EXECUTE FUNCTION scoreline_touch_updated_at();
+-- GET /admin/alerts: newest first by id, filtered by status, kind, event or time.
+CREATE INDEX alerts_status_idx ON alerts (status, id);
+CREATE INDEX alerts_kind_idx ON alerts (kind, id);
 CREATE INDEX alerts_event_id_idx ON alerts (event_id, id) WHERE event_id IS NOT NULL;
+CREATE INDEX alerts_created_at_idx ON alerts (created_at, id);
 -- Foreign-key checks when a game, team or user is deleted.
 CREATE INDEX alerts_game_id_idx ON alerts (game_id) WHERE game_id IS NOT NULL;
 CREATE INDEX alerts_home_team_id_idx ON alerts (home_team_id) WHERE home_team_id IS NOT NULL;

@@ -165,6 +165,9 @@ const std::vector<Setting>& known_settings() {
          "how long an event's public/draft status is cached"},
         {"SCORELINE_STREAM_TICKET_TTL_S", "60",
          "lifetime of a stream ticket (scoreline-api), 10..600 s"},
+        {"SCORELINE_INTEGRITY", "",
+         "integrity detector thresholds: a JSON object overriding the defaults "
+         "(docs/integrity.md); empty = the defaults"},
     };
     return settings;
 }

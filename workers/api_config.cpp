@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include "integrity_config.hpp"
+
 namespace api {
 
 ApiConfig load_api_config(const config::Source& src) {
@@ -48,6 +50,7 @@ ApiConfig load_api_config(const config::Source& src) {
     c.tls_certificate = src.get_string("SCORELINE_TLS_CERTIFICATE", "");
     c.status_data_dir = src.get_string("SCORELINE_STATUS_DATA_DIR", "");
     c.status_log_dir = src.get_string("SCORELINE_STATUS_LOG_DIR", "");
+    c.integrity = parse_integrity_thresholds(src.get_string("SCORELINE_INTEGRITY", ""));
     return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include "config.hpp"
 #include "db/connection.hpp"
+#include "domain/integrity.hpp"
 #include "http/json_body.hpp"
 #include "log.hpp"
 #include "route_limits.hpp"
@@ -31,6 +32,8 @@ struct ApiConfig {
     bool db_session_trace = true;
     // A request slower than this gets a slow_request log line; 0 = off.
     std::chrono::milliseconds slow_request{1000};
+    // Thresholds of the integrity detectors (SCORELINE_INTEGRITY_*, docs/integrity.md).
+    domain::integrity::Thresholds integrity;
     slog::Level log_level = slog::Level::kInfo;
     // The certificate nginx serves (PEM), for scoreline_tls_certificate_expiry_seconds;
     // empty: no such metric.

@@ -17,6 +17,7 @@ tournament::Caller caller_of(Context& ctx) {
     caller.actor = authenticate(ctx);
     caller.origin = origin_of(ctx.req);
     caller.attempts = ctx.config.db_retry_attempts;
+    caller.integrity = &ctx.config.integrity;
     return caller;
 }
 

@@ -31,7 +31,7 @@ constexpr db::Statement kRecur{
     "integrity_alert_recur",
     "WITH a AS (UPDATE alerts SET severity = $2, event_id = $3, game_id = $4, home_team_id = $5, "
     "away_team_id = $6, user_id = $7, evidence = $8::jsonb, status = $9, "
-    "occurrences = occurrences + 1, version = version + 1, updated_at = now() "
+    "occurrences = occurrences + 1, version = version + 1 "
     "WHERE id = $1 RETURNING *) " SL_ALERT_COLUMNS " FROM a" SL_ALERT_JOINS};
 constexpr db::Statement kAddTransition{
     "integrity_alert_add_transition",

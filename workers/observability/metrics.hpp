@@ -56,6 +56,9 @@ inline constexpr metrics::Family kGamesFinished =
     counter("scoreline_games_finished_total", "Games that moved to status final.");
 inline constexpr metrics::Family kScoreCorrections =
     counter("scoreline_score_corrections_total", "Admin corrections of a final score.");
+inline constexpr metrics::Family kIntegrityAlerts =
+    counter("scoreline_integrity_alerts_total",
+            "Integrity alerts created or reopened by committed score writes, by kind.", {"kind"});
 inline constexpr metrics::Family kLogins =
     counter("scoreline_logins_total", "Login attempts by result (success, failure, throttled).",
             {"result"});
@@ -70,11 +73,11 @@ inline constexpr metrics::Family kStandingsRecomputes =
 // The families above in the order /metrics shows them. Gauges computed at
 // scrape time (pool state, events by status, build and process facts) are
 // written by the /metrics handler itself.
-inline constexpr std::array<const metrics::Family*, 17> kCatalog = {
-    &kHttpRequests,       &kHttpDuration,    &kPoolAccepted,    &kPoolMaxChildrenReached,
-    &kPoolSlowRequests,   &kPoolWorkerExits, &kDbQueryDuration, &kDbErrors,
-    &kDbReconnects,       &kDbTxRetries,     &kScoresRecorded,  &kGamesFinished,
-    &kScoreCorrections,   &kLogins,          &kRegistrations,   &kOutboxRows,
-    &kStandingsRecomputes};
+inline constexpr std::array<const metrics::Family*, 18> kCatalog = {
+    &kHttpRequests,     &kHttpDuration,       &kPoolAccepted,    &kPoolMaxChildrenReached,
+    &kPoolSlowRequests, &kPoolWorkerExits,    &kDbQueryDuration, &kDbErrors,
+    &kDbReconnects,     &kDbTxRetries,        &kScoresRecorded,  &kGamesFinished,
+    &kScoreCorrections, &kIntegrityAlerts,    &kLogins,          &kRegistrations,
+    &kOutboxRows,       &kStandingsRecomputes};
 
 }  // namespace api::obs

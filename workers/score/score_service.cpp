@@ -10,6 +10,7 @@
 #include "domain/status_rules.hpp"
 #include "game/game_service.hpp"
 #include "game/game_view.hpp"
+#include "integrity/integrity_service.hpp"
 #include "metrics/store.hpp"
 #include "observability/metrics.hpp"
 #include "outbox/outbox_repository.hpp"
@@ -126,6 +127,13 @@ void apply_winner_change(db::Tx& tx, const Caller& caller, const domain::WinnerC
     }
 }
 
+// Alerts raised (created or reopened) by a committed write.
+void count_alerts(const ScoreResult& result) {
+    for (const domain::integrity::Kind kind : result.alerts) {
+        metrics::inc(api::obs::kIntegrityAlerts, {domain::integrity::to_string(kind)});
+    }
+}
+
 }  // namespace
 
 ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_id,
@@ -173,6 +181,8 @@ ScoreResult record_score_in(db::Tx& tx, const Caller& caller, std::int64_t game_
     if (going_final && rules.keeps_standings) {
         (void)refresh_standings(tx, result.game.event_id);
     }
+    result.alerts = integrity::check_write(tx, caller, access, domain::integrity::WriteKind::kScore,
+                                           *before, result.game);
     return result;
 }
 
@@ -186,6 +196,7 @@ ScoreResult record_score(db::Connection& conn, const Caller& caller, std::int64_
     if (result.game.status == domain::GameStatus::kFinal) {
         metrics::inc(api::obs::kGamesFinished);  // a final game takes no more updates
     }
+    count_alerts(result);
     return result;
 }
 
@@ -238,6 +249,8 @@ ScoreResult correct_score_in(db::Tx& tx, const Caller& caller, std::int64_t game
     if (rules.keeps_standings) {
         (void)refresh_standings(tx, result.game.event_id);
     }
+    result.alerts = integrity::check_write(
+        tx, caller, access, domain::integrity::WriteKind::kCorrection, *before, result.game);
     return result;
 }
 
@@ -248,6 +261,7 @@ ScoreResult correct_score(db::Connection& conn, const Caller& caller, std::int64
         return correct_score_in(tx, caller, game_id, correction, expected_version);
     });
     metrics::inc(api::obs::kScoreCorrections);
+    count_alerts(result);
     return result;
 }
 

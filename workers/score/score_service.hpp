@@ -12,9 +12,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/caller.hpp"
 #include "db/connection.hpp"
+#include "domain/integrity.hpp"
 #include "domain/score_rules.hpp"
 #include "game/game_repository.hpp"
 
@@ -23,6 +25,8 @@ namespace tournament {
 struct ScoreResult {
     GameRow game;           // after the change
     nlohmann::json change;  // the score_history entry
+    // Integrity alerts this write created or reopened (integrity_service.hpp).
+    std::vector<domain::integrity::Kind> alerts;
 };
 
 // 412 unless the game is at `expected_version`; 409 for a move the game's
