@@ -143,6 +143,14 @@ void FcgiExchange::write_response(const http::Response& response) {
     }
 }
 
+bool FcgiExchange::write_chunk(std::string_view chunk) {
+    if (chunk.empty()) {
+        return true;
+    }
+    const int n = static_cast<int>(chunk.size());
+    return FCGX_PutStr(chunk.data(), n, request_.out) == n && FCGX_FFlush(request_.out) == 0;
+}
+
 void FcgiExchange::finish() {
     FCGX_Finish_r(&request_);
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 #include "http/message.hpp"
 
@@ -31,7 +32,12 @@ class FcgiExchange {
     // and returns false. Call once per request, after read_head().
     [[nodiscard]] bool read_body(http::Request& req, std::size_t max_body);
 
+    // Writes the head and `body`; a response's `stream` is left to the caller
+    // (write_chunk).
     void write_response(const http::Response& response);
+    // Sends one piece of a streamed body at once (FCGX_FFlush), so it leaves
+    // the worker as produced. False when the connection failed.
+    [[nodiscard]] bool write_chunk(std::string_view chunk);
     // Ends the request and closes the connection.
     void finish();
 

@@ -44,6 +44,33 @@ void set_io_timeouts(int fd) {
 
 std::string_view method_label(std::string_view method);  // below
 
+// Runs a streamed body (http::BodyStream) after its head went out. The head
+// said 200 already, so a failure midway cannot become a problem response: it
+// is logged and the body ends where it stopped (the client sees a truncated
+// body; docs/integrity.md, "The API"). A lost database connection is marked
+// so that the next request reconnects.
+void stream_body(FcgiExchange& exchange, const http::BodyStream& stream, Database& database) {
+    bool peer_gone = false;
+    try {
+        stream([&](std::string_view chunk) {
+            peer_gone = peer_gone || !exchange.write_chunk(chunk);
+            return !peer_gone;
+        });
+    } catch (const db::Error& e) {
+        if (dynamic_cast<const db::ConnectionLost*>(&e)) {
+            database.mark_broken();
+        }
+        slog::error("stream_failed", {{"error", e.what()}, {"sqlstate", e.sqlstate()}});
+        return;
+    } catch (const std::exception& e) {
+        slog::error("stream_failed", {{"error", e.what()}});
+        return;
+    }
+    if (peer_gone) {
+        slog::warn("stream_peer_gone");
+    }
+}
+
 // Serves one accepted connection. Returns true when a request was served.
 bool serve_connection(int fd, const ApiConfig& config, const Router& router, Database& database,
                       ratelimit::SharedBuckets* buckets) {
@@ -72,6 +99,9 @@ bool serve_connection(int fd, const ApiConfig& config, const Router& router, Dat
     const http::Response response =
         handle_request(req, read_body, router, database, config, buckets);
     exchange.write_response(response);
+    if (response.stream) {
+        stream_body(exchange, response.stream, database);
+    }
     exchange.finish();
     obs::database_state(database.up() ? obs::DbState::kUp : obs::DbState::kDown);
     obs::request_ended();

@@ -3,6 +3,7 @@
 // and writes out a Response; handlers never touch FastCGI.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,10 +34,23 @@ struct Request {
     }
 };
 
+// Sends one piece of a streamed body; false once the peer is gone (the
+// producer should stop).
+using ChunkWriter = std::function<bool(std::string_view chunk)>;
+// Produces a streamed body after the head has been sent, chunk by chunk, so
+// memory stays bounded by one chunk whatever the size. The head is out by
+// then: a failure can only be logged and the body cut short (the adapter
+// ends the response; the client sees a truncated body). Runs on the worker
+// after the handler returned, so it captures what it needs by value (or
+// references that outlive the request, such as the worker's Database).
+using BodyStream = std::function<void(const ChunkWriter& write)>;
+
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // When set, the body is produced by this after `body` (usually empty).
+    BodyStream stream;
 
     void set_header(std::string name, std::string value);
     [[nodiscard]] static Response json(int status, std::string body);

@@ -41,4 +41,18 @@ TEST(CsvWriter, EscapesFormulaInjection) {
     EXPECT_EQ(csv.text(), "-3,,x\r\n");
 }
 
+TEST(CsvWriter, TakeHandsOverEachPageAndStartsAfresh) {
+    CsvWriter csv;
+    csv.add("id").add("name").end_row();
+    EXPECT_EQ(csv.take(), "id,name\r\n");
+    EXPECT_TRUE(csv.text().empty());
+    csv.add(std::int64_t{1}).add("=x").end_row();
+    EXPECT_EQ(csv.take(), "1,'=x\r\n");
+    // A record taken in the middle ends the record: the next field starts a new one.
+    csv.add("a");
+    EXPECT_EQ(csv.take(), "a");
+    csv.add("b").end_row();
+    EXPECT_EQ(csv.take(), "b\r\n");
+}
+
 }  // namespace

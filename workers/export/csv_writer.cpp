@@ -51,6 +51,13 @@ CsvWriter& CsvWriter::add_empty() {
     return *this;
 }
 
+std::string CsvWriter::take() {
+    std::string text = std::move(out_);
+    out_.clear();
+    row_started_ = false;
+    return text;
+}
+
 void CsvWriter::end_row() {
     out_ += "\r\n";
     row_started_ = false;

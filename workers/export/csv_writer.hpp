@@ -25,6 +25,9 @@ class CsvWriter {
     void end_row();
 
     [[nodiscard]] const std::string& text() const noexcept { return out_; }
+    // The text written so far, leaving the writer empty (at a record's end):
+    // a streamed export sends each page this way, so memory holds one page.
+    [[nodiscard]] std::string take();
 
     // The escaped form of one text field, as add() writes it.
     [[nodiscard]] static std::string field(std::string_view text);
