@@ -1,6 +1,7 @@
 // The authorization rules; see authz.hpp. Each (action, resource) pair is
-// decided in one place: account actions are one's own, the audit log is for
-// admins, event actions follow the roles of API.md with admins allowed all.
+// decided in one place: account actions are one's own, the audit log and the
+// integrity alerts are for admins, event actions follow the roles of API.md
+// with admins allowed all.
 // Reading an event is the rule shared with scoreline-sse's streams
 // (shared/authz/event_read.hpp).
 #include "authz.hpp"
@@ -47,6 +48,8 @@ bool allowed(const Actor& actor, Action action, const Resource& r) {
             return is_admin(actor) && r.kind == Resource::Kind::kAccount;
         case Action::kReadAuditLog:
             return is_admin(actor) && r.kind == Resource::Kind::kAuditLog;
+        case Action::kManageAlerts:
+            return is_admin(actor) && r.kind == Resource::Kind::kAlerts;
         case Action::kCreateEvent:
             return true;
         case Action::kReadEvent:

@@ -32,6 +32,8 @@ enum class Action {
     kChangeRole,   // admin CLI today; an admin route later
     // audit
     kReadAuditLog,  // GET /admin/audit
+    // integrity alerts
+    kManageAlerts,  // GET/PATCH /admin/alerts, the alerts export
     // events (the tournament issue wires these to routes)
     kCreateEvent,
     kReadEvent,
@@ -43,7 +45,7 @@ enum class Action {
 };
 
 struct Resource {
-    enum class Kind { kAccount, kAuditLog, kEvent } kind = Kind::kAccount;
+    enum class Kind { kAccount, kAuditLog, kAlerts, kEvent } kind = Kind::kAccount;
     std::int64_t owner_id = 0;                  // kAccount: whose account
     std::optional<EventRole> actor_event_role;  // kEvent: the actor's membership, if any
     bool event_is_draft = false;                // kEvent: drafts are visible to members only
@@ -53,6 +55,9 @@ struct Resource {
     }
     [[nodiscard]] static Resource audit_log() {
         return Resource{Kind::kAuditLog, 0, std::nullopt, false};
+    }
+    [[nodiscard]] static Resource alerts() {
+        return Resource{Kind::kAlerts, 0, std::nullopt, false};
     }
     [[nodiscard]] static Resource event(std::optional<EventRole> actor_role, bool draft) {
         return Resource{Kind::kEvent, 0, actor_role, draft};

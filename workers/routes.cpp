@@ -9,6 +9,7 @@
 #include "handlers/auth.hpp"
 #include "handlers/ops.hpp"
 #include "handlers/stream_tickets.hpp"
+#include "integrity/alert_handler.hpp"
 #include "member/member_handler.hpp"
 #include "score/score_handler.hpp"
 #include "standings/standings_handler.hpp"
@@ -30,6 +31,8 @@ Router build_router() {
     add_score_routes(router);
     add_standings_routes(router);
     add_export_routes(router);
+    // integrity alerts (issue 15)
+    add_alert_routes(router);
     return router;
 }
 

@@ -35,6 +35,9 @@ TEST(RouteClass, EveryRouteOfTheApiHasTheExpectedClass) {
         {{"DELETE", "/api/v1/events/{id}"}, RouteClass::kWrite},
         {{"PUT", "/api/v1/games/{id}/score"}, RouteClass::kWrite},
         {{"GET", "/api/v1/events/{id}/export"}, RouteClass::kExport},
+        {{"GET", "/api/v1/admin/alerts/export"}, RouteClass::kExport},
+        {{"GET", "/api/v1/admin/alerts/{id}"}, RouteClass::kRead},
+        {{"PATCH", "/api/v1/admin/alerts/{id}"}, RouteClass::kWrite},
     };
     const auto routes = api::build_router().routes();
     for (const auto& [method, pattern] : routes) {

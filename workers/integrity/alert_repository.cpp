@@ -38,6 +38,30 @@ constexpr db::Statement kAddTransition{
     "INSERT INTO alert_transitions (alert_id, from_status, to_status, actor_id, note) "
     "VALUES ($1, $2, $3, $4, $5)"};
 
+// The admin side. Every filter is a parameter that is NULL when unset.
+constexpr db::Statement kList{
+    "integrity_alert_list", SL_ALERT_COLUMNS
+    " FROM alerts a" SL_ALERT_JOINS
+    "WHERE ($1::text IS NULL OR a.status = $1) AND ($2::text IS NULL OR a.kind = $2) "
+    "AND ($3::text IS NULL OR a.severity = $3) AND ($4::bigint IS NULL OR a.event_id = $4) "
+    "AND ($5::timestamptz IS NULL OR a.created_at >= $5) "
+    "AND ($6::timestamptz IS NULL OR a.created_at < $6) AND ($7::bigint = 0 OR a.id < $7) "
+    "ORDER BY a.id DESC LIMIT $8"};
+constexpr db::Statement kFind{"integrity_alert_find",
+                              SL_ALERT_COLUMNS " FROM alerts a" SL_ALERT_JOINS "WHERE a.id = $1"};
+constexpr db::Statement kFindLocked{"integrity_alert_find_locked",
+                                    SL_ALERT_COLUMNS " FROM alerts a" SL_ALERT_JOINS
+                                                     "WHERE a.id = $1 FOR UPDATE OF a"};
+constexpr db::Statement kHistory{
+    "integrity_alert_history",
+    "SELECT t.from_status, t.to_status, t.actor_id, u.display_name, t.note, " SCORELINE_SQL_UTC_MS(
+        "t.created_at") " FROM alert_transitions t LEFT JOIN users u ON u.id = t.actor_id "
+                        "WHERE t.alert_id = $1 ORDER BY t.id"};
+constexpr db::Statement kMove{
+    "integrity_alert_move",
+    "WITH a AS (UPDATE alerts SET status = $3, version = version + 1, updated_at = now() "
+    "WHERE id = $1 AND version = $2 RETURNING *) " SL_ALERT_COLUMNS " FROM a" SL_ALERT_JOINS};
+
 #undef SL_ALERT_JOINS
 #undef SL_ALERT_COLUMNS
 
@@ -106,6 +130,73 @@ void add_transition(db::Tx& tx, std::int64_t alert_id, std::optional<ig::AlertSt
     (void)tx.exec(kAddTransition, alert_id,
                   from ? db::Param(std::string(ig::to_string(*from))) : db::Param(nullptr),
                   ig::to_string(to), actor_id, note);
+}
+
+namespace {
+
+template <class T>
+db::Param text_or_null(const std::optional<T>& value) {
+    return value ? db::Param(std::string(ig::to_string(*value))) : db::Param(nullptr);
+}
+
+std::vector<AlertRow> read_alerts(const db::Result& r) {
+    std::vector<AlertRow> rows;
+    rows.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+        rows.push_back(read_alert(r, i));
+    }
+    return rows;
+}
+
+}  // namespace
+
+std::vector<AlertRow> list(db::Tx& tx, const AlertFilter& f, std::int64_t before_id, int limit) {
+    return read_alerts(tx.exec(kList, text_or_null(f.status), text_or_null(f.kind),
+                               text_or_null(f.severity), f.event_id, f.from, f.to, before_id,
+                               std::int64_t{limit}));
+}
+
+std::vector<AlertRow> export_page(db::Tx& tx, const AlertFilter& filter, std::int64_t before_id,
+                                  int page_size) {
+    return list(tx, filter, before_id, page_size);
+}
+
+std::optional<AlertRow> find(db::Tx& tx, std::int64_t id, bool lock) {
+    const db::Result r = tx.exec(lock ? kFindLocked : kFind, id);
+    if (r.rows() == 0) {
+        return std::nullopt;
+    }
+    return read_alert(r, 0);
+}
+
+std::vector<AlertTransitionRow> history(db::Tx& tx, std::int64_t alert_id) {
+    const db::Result r = tx.exec(kHistory, alert_id);
+    std::vector<AlertTransitionRow> rows;
+    rows.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+        AlertTransitionRow t;
+        if (auto from = r.get_opt<std::string>(i, 0)) {
+            t.from = domain::stored(ig::parse_alert_status(*from), "alert_transitions.from_status",
+                                    *from);
+        }
+        t.to = domain::stored(ig::parse_alert_status(r.text(i, 1)), "alert_transitions.to_status",
+                              r.text(i, 1));
+        t.actor_id = r.get_opt<std::int64_t>(i, 2);
+        t.actor_display_name = r.get_opt<std::string>(i, 3);
+        t.note = r.get_opt<std::string>(i, 4);
+        t.at = r.get<std::string>(i, 5);
+        rows.push_back(std::move(t));
+    }
+    return rows;
+}
+
+std::optional<AlertRow> move(db::Tx& tx, std::int64_t id, std::int64_t expected_version,
+                             ig::AlertStatus to) {
+    const db::Result r = tx.exec(kMove, id, expected_version, ig::to_string(to));
+    if (r.rows() == 0) {
+        return std::nullopt;
+    }
+    return read_alert(r, 0);
 }
 
 }  // namespace alert_repo
