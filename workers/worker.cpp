@@ -44,10 +44,14 @@ void set_io_timeouts(int fd) {
 
 std::string_view method_label(std::string_view method);  // below
 
-// Runs a streamed body (http::BodyStream) after its head went out. The head
-// said 200 already, so a failure midway cannot become a problem response: it
-// is logged and the body ends where it stopped (the client sees a truncated
-// body; docs/integrity.md, "The API"). A lost database connection is marked
+// Runs a streamed body (http::BodyStream) after its head was written. The
+// head leaves with the first chunk (write_chunk flushes); from then on a
+// failure cannot become a problem response: it is logged and the response
+// ends where it stopped. nginx (FastCGI without keep_conn takes the end of
+// the connection as the end of the body) then ends the client's response
+// normally, so the client gets a 200 whose body is cut short
+// (docs/integrity.md, "The API"). A failure before the first chunk leaves
+// nginx without a head: it answers 502. A lost database connection is marked
 // so that the next request reconnects.
 void stream_body(FcgiExchange& exchange, const http::BodyStream& stream, Database& database) {
     bool peer_gone = false;

@@ -1,6 +1,8 @@
 // SQL of integrity alerts; see alert_repository.hpp.
 #include "integrity/alert_repository.hpp"
 
+#include <limits>
+
 #include "db/sql_utc.hpp"
 
 namespace tournament {
@@ -38,14 +40,17 @@ constexpr db::Statement kAddTransition{
     "INSERT INTO alert_transitions (alert_id, from_status, to_status, actor_id, note) "
     "VALUES ($1, $2, $3, $4, $5)"};
 
-// The admin side. Every filter is a parameter that is NULL when unset.
+// The admin side. Every filter is a parameter that is NULL when unset; the
+// keyset bound is always a plain `a.id < $7` (the largest id when there is no
+// cursor), so each page starts with an index scan at its bound (the primary
+// key, or (event_id, id) for one event) instead of rescanning from the top.
 constexpr db::Statement kList{
     "integrity_alert_list", SL_ALERT_COLUMNS
     " FROM alerts a" SL_ALERT_JOINS
     "WHERE ($1::text IS NULL OR a.status = $1) AND ($2::text IS NULL OR a.kind = $2) "
     "AND ($3::text IS NULL OR a.severity = $3) AND ($4::bigint IS NULL OR a.event_id = $4) "
     "AND ($5::timestamptz IS NULL OR a.created_at >= $5) "
-    "AND ($6::timestamptz IS NULL OR a.created_at < $6) AND ($7::bigint = 0 OR a.id < $7) "
+    "AND ($6::timestamptz IS NULL OR a.created_at < $6) AND a.id < $7 "
     "ORDER BY a.id DESC LIMIT $8"};
 constexpr db::Statement kFind{"integrity_alert_find",
                               SL_ALERT_COLUMNS " FROM alerts a" SL_ALERT_JOINS "WHERE a.id = $1"};
@@ -151,8 +156,9 @@ std::vector<AlertRow> read_alerts(const db::Result& r) {
 }  // namespace
 
 std::vector<AlertRow> list(db::Tx& tx, const AlertFilter& f, std::int64_t before_id, int limit) {
+    const std::int64_t bound = before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max();
     return read_alerts(tx.exec(kList, text_or_null(f.status), text_or_null(f.kind),
-                               text_or_null(f.severity), f.event_id, f.from, f.to, before_id,
+                               text_or_null(f.severity), f.event_id, f.from, f.to, bound,
                                std::int64_t{limit}));
 }
 
