@@ -22,20 +22,20 @@
 namespace domain::integrity {
 
 enum class Kind {
-    kMarginOutlier,          // goal margin far outside the event's and the sport's margins (robust z)
-    kImplausibleScore,       // a side's score or the total beyond the sport's limits
-    kUnexpectedResult,       // a clear underdog by the event's Elo ratings wins by a wide margin
-    kFinalCorrected,         // a final score was corrected
-    kRepeatedCorrections,    // N corrections of one game within T
-    kEditBurst,              // one user's many score writes across several events within T
+    kMarginOutlier,        // goal margin far outside the event's and the sport's margins (robust z)
+    kImplausibleScore,     // a side's score or the total beyond the sport's limits
+    kUnexpectedResult,     // a clear underdog by the event's Elo ratings wins by a wide margin
+    kFinalCorrected,       // a final score was corrected
+    kRepeatedCorrections,  // N corrections of one game within T
+    kEditBurst,            // one user's many score writes across several events within T
     kChangeAfterCompletion,  // a score written while the event is completed
     kScoreBeforeStart,       // a score reported before the game's start (less a grace)
     kLateScore,              // a game first reported final long after its start
 };
 inline constexpr std::array kAllKinds{
-    Kind::kMarginOutlier,         Kind::kImplausibleScore,     Kind::kUnexpectedResult,
-    Kind::kFinalCorrected,        Kind::kRepeatedCorrections,  Kind::kEditBurst,
-    Kind::kChangeAfterCompletion, Kind::kScoreBeforeStart,     Kind::kLateScore,
+    Kind::kMarginOutlier,         Kind::kImplausibleScore,    Kind::kUnexpectedResult,
+    Kind::kFinalCorrected,        Kind::kRepeatedCorrections, Kind::kEditBurst,
+    Kind::kChangeAfterCompletion, Kind::kScoreBeforeStart,    Kind::kLateScore,
 };
 // snake_case spellings, as stored and in the API: margin_outlier, …
 [[nodiscard]] std::string_view to_string(Kind kind);
@@ -77,13 +77,17 @@ struct Thresholds {
     int margin_min_sample = 30;
     // implausible_score
     std::vector<SportLimit> limits{{"football", 10, 12}};
-    // unexpected_result: Elo within the event (start 1500, K, home advantage);
+    // unexpected_result: Elo within the event (start 1500, K, home advantage;
+    // K weighted by the goal difference as World Football Elo does: ×1 up to
+    // one goal, ×1.5 for two, ×(11 + N)/8 for N ≥ 3);
     // fires when the winner's expected score was at most elo_max_expected,
     // the margin at least elo_min_margin, and both teams have played
-    // elo_min_games finals of the event before this one.
-    double elo_k = 20.0;
+    // elo_min_games finals of the event before this one. K 40 and 0.30 (not
+    // 20 and 0.25): one season is too short for a slower rating to tell the
+    // weakest side from the strongest (docs/integrity.md).
+    double elo_k = 40.0;
     double elo_home_advantage = 60.0;
-    double elo_max_expected = 0.25;
+    double elo_max_expected = 0.30;
     int elo_min_margin = 3;
     int elo_min_games = 5;
     // repeated_corrections: this many corrections of one game within the window.
@@ -130,7 +134,7 @@ struct WriteFacts {
     std::int64_t away_team = 0;
     GameStatus from = GameStatus::kScheduled;  // the game's status before the write
     GameStatus to = GameStatus::kScheduled;    // and after
-    int home = 0;  // the score written
+    int home = 0;                              // the score written
     int away = 0;
     bool event_completed = false;  // the event's status when written
     std::int64_t now_s = 0;        // when written, seconds since the epoch
