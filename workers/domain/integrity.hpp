@@ -185,7 +185,8 @@ struct Rating {
     double elo = 1500.0;
     int games = 0;
 };
-// Elo ratings after the given finals, played in order; only teams that played.
+// Elo ratings after the given finals, played in order; only teams that played,
+// ordered by team id.
 [[nodiscard]] std::vector<Rating> elo_ratings(const std::vector<FinalResult>& finals,
                                               const Thresholds& thresholds);
 // The home side's expected score (win 1, draw 0.5) at these ratings.
