@@ -277,7 +277,7 @@ void World::plant_all() {
             uniform(0, 1) == 0 ? replace_final(gi, winner, loser)
                                : replace_final(gi, loser, winner);
 
-            // Single correction of a final, hours after it: one goal more or less.
+            // A single correction of a final, hours after it: one home goal more.
             gi = pick(league, 0, kRounds - 1);
             games_[gi].plants.push_back(add_plant(Kind::kFinalCorrected));
             {
@@ -297,8 +297,8 @@ void World::plant_all() {
                 const std::int64_t span = t_.corrections_window_s - kHour;
                 for (int c = 0; c < count; ++c) {
                     writes_.push_back({f.at + kMinute + uniform(0, span), f.user, gi,
-                                       WriteKind::kCorrection, GameStatus::kFinal, f.home + c % 2,
-                                       f.away, -1});
+                                       WriteKind::kCorrection, GameStatus::kFinal,
+                                       f.home + 1 + c % 2, f.away, -1});
                 }
             }
 
@@ -362,6 +362,7 @@ void World::plant_all() {
                     of_league.push_back(gi);
                 }
             }
+            ASSERT_FALSE(of_league.empty()) << "no live game in league " << i % leagues;
             const std::size_t gi = of_league[static_cast<std::size_t>(
                 uniform(0, static_cast<std::int64_t>(of_league.size()) - 1))];
             writes_.push_back({start + span * i / count, 100 + b, gi, WriteKind::kScore,

@@ -100,11 +100,8 @@ std::optional<Finding> margin_outlier(const WriteFacts& f, const Thresholds& t) 
     std::vector<MarginCount> event_margins;
     for (const FinalResult& r : f.event_finals) {
         const int m = static_cast<int>(abs_margin(r.home, r.away));
-        if (static_cast<std::size_t>(m) >= event_margins.size()) {
-            event_margins.resize(static_cast<std::size_t>(m) + 1);
-            for (std::size_t i = 0; i < event_margins.size(); ++i) {
-                event_margins[i].margin = static_cast<int>(i);
-            }
+        while (event_margins.size() <= static_cast<std::size_t>(m)) {
+            event_margins.push_back({static_cast<int>(event_margins.size()), 0});
         }
         ++event_margins[static_cast<std::size_t>(m)].count;
     }
