@@ -78,6 +78,18 @@ std::int64_t abs_margin(int home, int away) {
     return std::llabs(static_cast<long long>(home) - away);
 }
 
+// World Football Elo's weight of a result by its goal difference: a rout
+// tells more about the sides than a one-goal win.
+double goal_weight(int goal_difference) {
+    if (goal_difference <= 1) {
+        return 1.0;
+    }
+    if (goal_difference == 2) {
+        return 1.5;
+    }
+    return (11.0 + goal_difference) / 8.0;
+}
+
 Finding make(Kind kind, Severity severity, std::vector<EvidenceItem> evidence) {
     return Finding{kind, severity, std::move(evidence)};
 }
@@ -88,11 +100,8 @@ std::optional<Finding> margin_outlier(const WriteFacts& f, const Thresholds& t) 
     std::vector<MarginCount> event_margins;
     for (const FinalResult& r : f.event_finals) {
         const int m = static_cast<int>(abs_margin(r.home, r.away));
-        if (static_cast<std::size_t>(m) >= event_margins.size()) {
-            event_margins.resize(static_cast<std::size_t>(m) + 1);
-            for (std::size_t i = 0; i < event_margins.size(); ++i) {
-                event_margins[i].margin = static_cast<int>(i);
-            }
+        while (event_margins.size() <= static_cast<std::size_t>(m)) {
+            event_margins.push_back({static_cast<int>(event_margins.size()), 0});
         }
         ++event_margins[static_cast<std::size_t>(m)].count;
     }
@@ -406,7 +415,8 @@ std::vector<Rating> elo_ratings(const std::vector<FinalResult>& finals,
         Rating& away = find(r.away_team);
         const double expected = expected_home(home.elo, away.elo, thresholds);
         const double actual = r.home > r.away ? 1.0 : r.home == r.away ? 0.5 : 0.0;
-        const double delta = thresholds.elo_k * (actual - expected);
+        const double delta =
+            thresholds.elo_k * goal_weight(std::abs(r.home - r.away)) * (actual - expected);
         home.elo += delta;
         away.elo -= delta;
         ++home.games;

@@ -77,13 +77,17 @@ struct Thresholds {
     int margin_min_sample = 30;
     // implausible_score
     std::vector<SportLimit> limits{{"football", 10, 12}};
-    // unexpected_result: Elo within the event (start 1500, K, home advantage);
+    // unexpected_result: Elo within the event (start 1500, K, home advantage;
+    // K weighted by the goal difference as World Football Elo does: ×1 up to
+    // one goal, ×1.5 for two, ×(11 + N)/8 for N ≥ 3);
     // fires when the winner's expected score was at most elo_max_expected,
     // the margin at least elo_min_margin, and both teams have played
-    // elo_min_games finals of the event before this one.
-    double elo_k = 20.0;
+    // elo_min_games finals of the event before this one. K 40 and 0.30 (not
+    // 20 and 0.25): one season is too short for a slower rating to tell the
+    // weakest side from the strongest (docs/integrity.md).
+    double elo_k = 40.0;
     double elo_home_advantage = 60.0;
-    double elo_max_expected = 0.25;
+    double elo_max_expected = 0.30;
     int elo_min_margin = 3;
     int elo_min_games = 5;
     // repeated_corrections: this many corrections of one game within the window.
@@ -181,7 +185,8 @@ struct Rating {
     double elo = 1500.0;
     int games = 0;
 };
-// Elo ratings after the given finals, played in order; only teams that played.
+// Elo ratings after the given finals, played in order; only teams that played,
+// ordered by team id.
 [[nodiscard]] std::vector<Rating> elo_ratings(const std::vector<FinalResult>& finals,
                                               const Thresholds& thresholds);
 // The home side's expected score (win 1, draw 0.5) at these ratings.
