@@ -296,6 +296,29 @@ def make_fixtures(api, admin_email, admin_password, paths):
     _, t, _ = api.call("POST", "/api/v1/stream-tickets", {"topics": ["admin"]}, token=admin, expect=(200,))
     fx["admin_ticket"] = t["ticket"]
 
+    # Integrity alerts (issue 15): three games of their own event scored 15-0,
+    # each an implausible_score alert (critical). The oldest one is moved
+    # (PATCH); the other two stay open, so the filtered list has a second page.
+    alerts_event = event("Scan League Alerts")
+    fx["alerts_event"] = alerts_event["id"]
+    sides = teams(alerts_event["id"], [f"Scan Alert {n}" for n in range(6)])
+    set_status(alerts_event["id"], "live")
+    started = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    for i in range(3):
+        _, game, _ = api.call("POST", f"/api/v1/events/{alerts_event['id']}/games",
+                              {"home_team_id": sides[2 * i], "away_team_id": sides[2 * i + 1],
+                               "starts_at": started, "round": 1}, token=admin, expect=(201,))
+        api.call("PUT", f"/api/v1/games/{game['id']}/score",
+                 {"home_score": 15, "away_score": 0, "status": "live"}, token=admin,
+                 headers={"If-Match": f'"{game["version"]}"'}, expect=(200,))
+    _, found, _ = api.call("GET", f"/api/v1/admin/alerts?event_id={alerts_event['id']}&kind=implausible_score",
+                           token=admin, expect=(200,))
+    if len(found["items"]) != 3:
+        fail(f"fixture: expected 3 implausible_score alerts of event {alerts_event['id']}, got {len(found['items'])}")
+    fx["alert_listed"], fx["alert_patch"] = found["items"][0]["id"], found["items"][-1]["id"]
+    fx["alert_patch_version"] = found["items"][-1]["version"]
+
     # Cursors: the next_cursor of the first page of one item of each list,
     # with the filters PLAN scans it with.
     for op_id, key in CURSORS.items():
@@ -312,7 +335,7 @@ def make_fixtures(api, admin_email, admin_password, paths):
 
 
 # The lists whose cursor PLAN scans, and the fixture key of each cursor.
-CURSORS = {"listAudit": "audit_cursor", "listEvents": "events_cursor", "listMembers": "members_cursor",
+CURSORS = {"listAudit": "audit_cursor", "listAlerts": "alerts_cursor", "listEvents": "events_cursor", "listMembers": "members_cursor",
            "listTeams": "teams_cursor", "listGames": "games_cursor", "getGameHistory": "history_cursor"}
 
 
@@ -357,6 +380,23 @@ PLAN = {
         query={"actor_id": fx["admin_id"], "action": "event.created", "from": fx["today"], "to": fx["tomorrow"],
                "limit": 1, "cursor": fx["audit_cursor"]},
         expect=(200,)),
+    "listAlerts": lambda fx: dict(
+        token=fx["admin_token"],
+        query={"status": "open", "kind": "implausible_score", "severity": "critical",
+               "event_id": fx["alerts_event"], "from": fx["today"], "to": fx["tomorrow"], "limit": 1,
+               "cursor": fx["alerts_cursor"]},
+        expect=(200,)),
+    "exportAlerts": lambda fx: dict(
+        token=fx["admin_token"],
+        query={"format": "csv", "status": "open", "kind": "implausible_score", "severity": "critical",
+               "event_id": fx["alerts_event"], "from": fx["today"], "to": fx["tomorrow"]},
+        expect=(200,)),
+    "getAlert": lambda fx: dict(token=fx["admin_token"], path={"id": fx["alert_listed"]}, expect=(200,)),
+    # A second move of one version is stale (412) or, once moved, illegal (409).
+    "moveAlert": lambda fx: dict(
+        token=fx["admin_token"], path={"id": fx["alert_patch"]},
+        header={"If-Match": f'"{fx["alert_patch_version"]}"'},
+        body={"status": "acknowledged", "note": "Scan check of the alert"}, expect=(200, 409, 412)),
     "createStreamTicket": lambda fx: dict(token=fx["admin_token"],
                                           body={"topics": [f"event:{fx['event']}"]}, expect=(200,)),
     "streamEvent": lambda fx: dict(
@@ -846,18 +886,18 @@ def main():
         if getattr(args, name) is None:
             p.error(f"--{name.replace('_', '-')} is required")
     build_requests(ops, AnyFixture())  # before the fixtures: a gap fails in a second
-    if args.only:
-        only = set(args.only.split(","))
-        if only - {op.op_id for op in ops}:
-            fail(f"--only: unknown operationIds {sorted(only - {op.op_id for op in ops})}")
-        ops = [op for op in ops if op.op_id in only]
+    only = set(args.only.split(",")) if args.only else {op.op_id for op in ops}
+    if only - {op.op_id for op in ops}:
+        fail(f"--only: unknown operationIds {sorted(only - {op.op_id for op in ops})}")
 
     with open(args.admin_password_file, encoding="utf-8") as f:
         admin_password = f.read().strip()
     api = Api(args.base_url, args.cacert)
     print(f"sqlmap: making the fixtures through {args.base_url}", flush=True)
+    # The fixtures and the plan's check need every operation (the fixtures
+    # read a cursor of each list); --only narrows what is scanned.
     fx = make_fixtures(api, args.admin_email, admin_password, {op.op_id: op.path for op in ops})
-    requests = build_requests(ops, fx)
+    requests = [r for r in build_requests(ops, fx) if r.op.op_id in only]
 
     relay = Relay(args.relay_port, api)
     threading.Thread(target=relay.serve_forever, daemon=True).start()
