@@ -54,25 +54,42 @@ std::string_view method_label(std::string_view method);  // below
 // nginx without a head: it answers 502. A lost database connection is marked
 // so that the next request reconnects.
 void stream_body(FcgiExchange& exchange, const http::BodyStream& stream, Database& database) {
+    // The request's log line and duration metric were written when the head
+    // was ready; this line tells how the body went.
+    const auto started = std::chrono::steady_clock::now();
+    std::size_t bytes = 0;
     bool peer_gone = false;
+    const auto elapsed_ms = [&] {
+        return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count()) /
+               1000.0;
+    };
     try {
         stream([&](std::string_view chunk) {
             peer_gone = peer_gone || !exchange.write_chunk(chunk);
+            bytes += peer_gone ? 0 : chunk.size();
             return !peer_gone;
         });
     } catch (const db::Error& e) {
         if (dynamic_cast<const db::ConnectionLost*>(&e)) {
             database.mark_broken();
         }
-        slog::error("stream_failed", {{"error", e.what()}, {"sqlstate", e.sqlstate()}});
+        slog::error("stream_failed", {{"error", e.what()},
+                                      {"sqlstate", e.sqlstate()},
+                                      {"bytes", bytes},
+                                      {"duration_ms", elapsed_ms()}});
         return;
     } catch (const std::exception& e) {
-        slog::error("stream_failed", {{"error", e.what()}});
+        slog::error("stream_failed",
+                    {{"error", e.what()}, {"bytes", bytes}, {"duration_ms", elapsed_ms()}});
         return;
     }
     if (peer_gone) {
-        slog::warn("stream_peer_gone");
+        slog::warn("stream_peer_gone", {{"bytes", bytes}, {"duration_ms", elapsed_ms()}});
+        return;
     }
+    slog::info("stream_done", {{"bytes", bytes}, {"duration_ms", elapsed_ms()}});
 }
 
 // Serves one accepted connection. Returns true when a request was served.

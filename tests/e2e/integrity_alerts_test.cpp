@@ -416,6 +416,8 @@ TEST(IntegrityAlerts, ExportsOfMoreThanOnePageArriveComplete) {
     }
     EXPECT_EQ(nd_ids, expected_ids);
     EXPECT_EQ(evidence.size(), 1200u);
+    // How the streamed bodies went is logged after the request line.
+    EXPECT_NE(tourtest::stack().api_log().find("\"event\":\"stream_done\""), std::string::npos);
 
     // An empty result is the header alone (CSV) or nothing (NDJSON).
     auto none = tourtest::call("GET", "/api/v1/admin/alerts/export?status=dismissed&" + q, nullptr,
