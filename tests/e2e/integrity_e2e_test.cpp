@@ -324,6 +324,7 @@ TEST_F(IntegrityE2eTest, AScoreWriteThatRollsBackLeavesNoAlert) {
 
 TEST_F(IntegrityE2eTest, AResolvedAlertReopensWhenItsCauseRecursWithItsHistoryKept) {
     const std::int64_t game = new_game();
+    ASSERT_EQ(put_score(game, 1, 1, "live").status, 200);
     ASSERT_EQ(put_score(game, 2, 1, "final").status, 200);
     ASSERT_EQ(correct(game, 2, 2).status, 200);
     auto alert = alert_of(game, "final_corrected");
