@@ -3,6 +3,8 @@
 // setting ipcFd before FCGX_Accept_r, which then only reads the request.
 #include "fcgi_exchange.hpp"
 
+#include <sys/socket.h>
+
 #include <sodium.h>
 
 #include <cctype>
@@ -153,6 +155,15 @@ bool FcgiExchange::write_chunk(std::string_view chunk) {
 
 void FcgiExchange::finish() {
     FCGX_Finish_r(&request_);
+}
+
+void FcgiExchange::abort() {
+    if (request_.ipcFd >= 0) {
+        // The descriptor stays open (FCGX_Free closes it) but takes no more
+        // writes: what libfcgi still has buffered, END_REQUEST included, fails
+        // with EPIPE (SIGPIPE is ignored in the workers).
+        (void)::shutdown(request_.ipcFd, SHUT_RDWR);
+    }
 }
 
 }  // namespace api

@@ -40,6 +40,11 @@ class FcgiExchange {
     [[nodiscard]] bool write_chunk(std::string_view chunk);
     // Ends the request and closes the connection.
     void finish();
+    // Cuts the connection without ending the request (no FCGI_END_REQUEST):
+    // nginx reports "upstream prematurely closed" and aborts the client's
+    // response (no last chunk, an HTTP/2 RST_STREAM), so a body cut short
+    // cannot pass for a whole one. finish() afterwards writes nothing.
+    void abort();
 
   private:
     FCGX_Request request_{};

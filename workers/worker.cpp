@@ -46,10 +46,10 @@ std::string_view method_label(std::string_view method);  // below
 
 // Runs a streamed body (http::BodyStream) after its head was written. The
 // head leaves with the first chunk (write_chunk flushes); from then on a
-// failure cannot become a problem response: it is logged and the response
-// ends where it stopped. nginx (FastCGI without keep_conn takes the end of
-// the connection as the end of the body) then ends the client's response
-// normally, so the client gets a 200 whose body is cut short
+// failure cannot become a problem response: it is logged and the connection
+// is cut without ending the FastCGI request (FcgiExchange::abort), so nginx
+// aborts the client's response instead of ending it: the client sees a
+// failed transfer, never a whole-looking file that is cut short
 // (docs/integrity.md, "The API"). A failure before the first chunk leaves
 // nginx without a head: it answers 502. A lost database connection is marked
 // so that the next request reconnects.
@@ -75,12 +75,14 @@ void stream_body(FcgiExchange& exchange, const http::BodyStream& stream, Databas
         if (dynamic_cast<const db::ConnectionLost*>(&e)) {
             database.mark_broken();
         }
+        exchange.abort();
         slog::error("stream_failed", {{"error", e.what()},
                                       {"sqlstate", e.sqlstate()},
                                       {"bytes", bytes},
                                       {"duration_ms", elapsed_ms()}});
         return;
     } catch (const std::exception& e) {
+        exchange.abort();
         slog::error("stream_failed",
                     {{"error", e.what()}, {"bytes", bytes}, {"duration_ms", elapsed_ms()}});
         return;
