@@ -1,6 +1,7 @@
 -- Back to 0001's first cut of alerts (empty: its rows cannot take the new
 -- shape's kinds and subjects back).
 DROP INDEX score_history_corrections_idx;
+DROP INDEX games_final_id_idx;
 DROP TABLE alert_transitions;
 DROP TABLE alerts;
 

@@ -80,6 +80,8 @@ CREATE INDEX alert_transitions_alert_id_idx ON alert_transitions (alert_id, id);
 CREATE INDEX alert_transitions_actor_id_idx ON alert_transitions (actor_id)
     WHERE actor_id IS NOT NULL;
 
+-- The sport's latest finals (margin_outlier), read backwards by id.
+CREATE INDEX games_final_id_idx ON games (id) WHERE status = 'final';
 -- The corrections of one game in a window (repeated_corrections).
 CREATE INDEX score_history_corrections_idx ON score_history (game_id, created_at)
     WHERE kind = 'correction';

@@ -79,6 +79,7 @@ domain::integrity::Thresholds parse_integrity_thresholds(std::string_view text) 
     const Number numbers[] = {
         {"margin_z", &t.margin_z, 0.5, 100},
         {"margin_min_sample", &t.margin_min_sample, 1, 1e6},
+        {"margin_sport_sample", &t.margin_sport_sample, 1, 1e6},
         {"elo_k", &t.elo_k, 0, 200},
         {"elo_home_advantage", &t.elo_home_advantage, -400, 400},
         {"elo_max_expected", &t.elo_max_expected, 0, 0.5},

@@ -40,7 +40,12 @@ class IntegrityE2eTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         ASSERT_GE(sodium_init(), 0);
-        harness::StackOptions o = harness::StackOptions::with(2);
+        // Small thresholds, so that a burst and a margin sample fit in a test;
+        // the detectors themselves are tested with the defaults in
+        // tests/unit/integrity_*_test.cpp.
+        harness::StackOptions o = harness::StackOptions::with(
+            2, {{"SCORELINE_INTEGRITY",
+                 R"({"burst_writes": 6, "burst_events": 3, "margin_min_sample": 5})"}});
         o.sse_processes = 1;
         o.sse_env = {{"SCORELINE_SSE_HEARTBEAT_MS", "300"},
                      {"SCORELINE_SSE_POLL_INTERVAL_MS", "200"}};
@@ -107,41 +112,43 @@ class IntegrityE2eTest : public ::testing::Test {
         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
         return buf;
     }
-    // An event of the organizer's with two teams and one game that started
-    // an hour ago (so no timing alert); returns the game id.
-    static std::int64_t new_game() {
+    // An event of `owner`'s with two teams and one game that started an hour
+    // ago (so no timing alert); returns the game id.
+    static std::int64_t new_game(const User& owner, const std::string& sport = "football") {
         const std::string t = tag();
         auto event = call("POST", "/api/v1/events",
                           {{"name", "Integrity Cup " + t},
-                           {"sport", "football"},
+                           {"sport", sport},
                            {"format", "round_robin"},
                            {"starts_on", "2026-01-01"},
                            {"time_zone", "UTC"}},
-                          organizer_->token);
+                          owner.token);
         EXPECT_EQ(event.status, 201) << event.raw.body;
         const std::string base = "/api/v1/events/" + std::to_string(event.body["id"].get<int>());
         std::int64_t teams[2] = {};
         for (int i = 0; i < 2; ++i) {
-            auto team = call("POST", base + "/teams", {{"name", "Side " + t + char('A' + i)}},
-                             organizer_->token);
+            auto team =
+                call("POST", base + "/teams", {{"name", "Side " + t + char('A' + i)}}, owner.token);
             EXPECT_EQ(team.status, 201) << team.raw.body;
             teams[i] = team.body["id"].get<std::int64_t>();
         }
         auto game = call(
             "POST", base + "/games",
             {{"home_team_id", teams[0]}, {"away_team_id", teams[1]}, {"starts_at", iso_in(-1h)}},
-            organizer_->token);
+            owner.token);
         EXPECT_EQ(game.status, 201) << game.raw.body;
         return game.body["id"].get<std::int64_t>();
     }
     static std::string game_path(std::int64_t game) {
         return "/api/v1/games/" + std::to_string(game);
     }
-    static Reply put_score(std::int64_t game, int home, int away, const std::string& status) {
-        const auto current = call("GET", game_path(game), nullptr, organizer_->token);
+    static Reply put_score(std::int64_t game, int home, int away, const std::string& status,
+                           const User* writer = nullptr) {
+        const std::string& token = (writer ? writer : organizer_)->token;
+        const auto current = call("GET", game_path(game), nullptr, token);
         return call("PUT", game_path(game) + "/score",
-                    {{"home_score", home}, {"away_score", away}, {"status", status}},
-                    organizer_->token, {"If-Match: " + current.raw.header("etag")});
+                    {{"home_score", home}, {"away_score", away}, {"status", status}}, token,
+                    {"If-Match: " + current.raw.header("etag")});
     }
     static Reply correct(std::int64_t game, int home, int away) {
         return call("POST", game_path(game) + "/corrections",
@@ -208,7 +215,7 @@ User* IntegrityE2eTest::organizer_ = nullptr;
 User* IntegrityE2eTest::admin_ = nullptr;
 
 TEST_F(IntegrityE2eTest, AnImplausibleScoreReachesTheAdminWhoWorksItThroughAndExportsIt) {
-    const std::int64_t game = new_game();
+    const std::int64_t game = new_game(*organizer_);
     harness::SseClient stream(admin_stream());
     ASSERT_EQ(stream.wait_status(), 200) << stream.body();
     ASSERT_TRUE(stream.wait_comments(1, 5s));
@@ -266,7 +273,7 @@ TEST_F(IntegrityE2eTest, AnImplausibleScoreReachesTheAdminWhoWorksItThroughAndEx
 }
 
 TEST_F(IntegrityE2eTest, ANonAdminIsRefusedEveryAlertRouteAndTheAdminStream) {
-    const std::int64_t game = new_game();
+    const std::int64_t game = new_game(*organizer_);
     ASSERT_EQ(put_score(game, 20, 1, "live").status, 200);
     const auto alert = alert_of(game, "implausible_score");
     ASSERT_TRUE(alert);
@@ -296,7 +303,7 @@ TEST_F(IntegrityE2eTest, ANonAdminIsRefusedEveryAlertRouteAndTheAdminStream) {
 }
 
 TEST_F(IntegrityE2eTest, AScoreWriteThatRollsBackLeavesNoAlert) {
-    const std::int64_t game = new_game();
+    const std::int64_t game = new_game(*organizer_);
     const std::string g = std::to_string(game);
     const std::string version_before = sql("SELECT version FROM games WHERE id = " + g);
     // The alert's own outbox row fails: by then the alert row is written, in
@@ -323,7 +330,7 @@ TEST_F(IntegrityE2eTest, AScoreWriteThatRollsBackLeavesNoAlert) {
 }
 
 TEST_F(IntegrityE2eTest, AResolvedAlertReopensWhenItsCauseRecursWithItsHistoryKept) {
-    const std::int64_t game = new_game();
+    const std::int64_t game = new_game(*organizer_);
     ASSERT_EQ(put_score(game, 1, 1, "live").status, 200);
     ASSERT_EQ(put_score(game, 2, 1, "final").status, 200);
     ASSERT_EQ(correct(game, 2, 2).status, 200);
@@ -362,6 +369,56 @@ TEST_F(IntegrityE2eTest, AResolvedAlertReopensWhenItsCauseRecursWithItsHistoryKe
                   "WHERE target_type = 'alert' AND target_id = " +
                   id),
               "alert.created,alert.acknowledged,alert.resolved,alert.reopened");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(IntegrityE2eTest, OneWritersBurstAcrossEventsIsOneAlertAboutTheWriter) {
+    // burst_writes 6, burst_events 3 (the suite's SCORELINE_INTEGRITY).
+    const User writer = sign_in("burst", false);
+    const std::int64_t games[3] = {new_game(writer), new_game(writer), new_game(writer)};
+    const std::string mine =
+        "FROM alerts WHERE kind = 'edit_burst' AND subject = 'user:" + std::to_string(writer.id) +
+        "'";
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_EQ(put_score(games[i % 3], i, 0, "live", &writer).status, 200);
+    }
+    EXPECT_EQ(sql("SELECT count(*) " + mine), "0") << "five writes are not a burst of six";
+    ASSERT_EQ(put_score(games[2], 9, 0, "live", &writer).status, 200);
+    EXPECT_EQ(sql("SELECT count(*) " + mine), "1");
+    const json evidence = json::parse(sql("SELECT evidence " + mine));
+    EXPECT_EQ(evidence["writes_in_window"], 6) << evidence;
+    EXPECT_EQ(evidence["events_in_window"], 3) << evidence;
+    ASSERT_EQ(put_score(games[0], 9, 1, "live", &writer).status, 200);
+    EXPECT_EQ(sql("SELECT count(*) " + mine), "1") << "the same writer's burst stays one alert";
+    EXPECT_EQ(sql("SELECT occurrences || ' ' || user_id " + mine),
+              "2 " + std::to_string(writer.id));
+}
+
+TEST_F(IntegrityE2eTest, ARoutIsAMarginOutlierAgainstTheSportsResultsInTheDatabase) {
+    // A sport of this test's own, so that no other test's results count;
+    // margin_min_sample 5 (the suite's SCORELINE_INTEGRITY).
+    const std::string sport = "e2e-football-" + tag();
+    for (int i = 0; i < 5; ++i) {
+        const std::int64_t game = new_game(*organizer_, sport);
+        ASSERT_EQ(put_score(game, 1, 0, "live").status, 200);
+        ASSERT_EQ(put_score(game, 2, 1, "final").status, 200);
+        // (Writing to six events so fast is the organizer's edit burst: that
+        // alert is about the writer, and follows the latest game.)
+        EXPECT_EQ(sql("SELECT count(*) FROM alerts WHERE kind <> 'edit_burst' AND game_id = " +
+                      std::to_string(game)),
+                  "0");
+    }
+    const std::int64_t rout = new_game(*organizer_, sport);
+    ASSERT_EQ(put_score(rout, 4, 0, "live").status, 200);
+    ASSERT_EQ(put_score(rout, 9, 0, "final").status, 200);
+    const auto alert = alert_of(rout, "margin_outlier");
+    ASSERT_TRUE(alert);
+    EXPECT_EQ((*alert)["evidence"]["margin"], 9);
+    EXPECT_EQ((*alert)["evidence"]["sample_sport"], 5);
+    EXPECT_EQ((*alert)["evidence"]["median_sport"], 1.0);
 }
 
 }  // namespace

@@ -75,6 +75,9 @@ struct Thresholds {
     // results, and at least one must have them.
     double margin_z = 3.5;
     int margin_min_sample = 30;
+    // The sport's reference is its latest this many finals (by id), so the
+    // read behind it stays bounded however many events the sport has.
+    int margin_sport_sample = 5000;
     // implausible_score
     std::vector<SportLimit> limits{{"football", 10, 12}};
     // unexpected_result: Elo within the event (start 1500, K, home advantage;
@@ -93,8 +96,9 @@ struct Thresholds {
     // repeated_corrections: this many corrections of one game within the window.
     int corrections_max = 3;
     std::int64_t corrections_window_s = 24 * 3600;
-    // edit_burst: at least burst_writes score writes by one user, across at
-    // least burst_events events, within the window.
+    // edit_burst: the user's last burst_writes score writes all within the
+    // window, across at least burst_events events (the service reads at most
+    // burst_writes of them, so the check costs the same whatever the rate).
     int burst_writes = 30;
     int burst_events = 3;
     std::int64_t burst_window_s = 600;
@@ -141,12 +145,14 @@ struct WriteFacts {
     std::int64_t starts_at_s = 0;  // the game's start
     // The event's other final games, in the order played (starts_at, id).
     std::vector<FinalResult> event_finals;
-    // The sport's final games in every event, this game excluded.
+    // The sport's latest final games (margin_sport_sample of them) in every
+    // event, this game excluded.
     std::vector<MarginCount> sport_margins;
     // Corrections of this game within corrections_window_s, this one included.
     int corrections_in_window = 0;
-    // The writer's score writes (updates and corrections) within
-    // burst_window_s, this one included, and the events they touched.
+    // Of the writer's last burst_writes score writes (updates and
+    // corrections, this one included), those within burst_window_s, and the
+    // events they touched.
     int user_writes_in_window = 0;
     int user_events_in_window = 0;
 };

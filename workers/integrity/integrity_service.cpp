@@ -17,16 +17,20 @@ constexpr db::Statement kEventFinals{
     "SELECT id, home_team_id, away_team_id, home_score, away_score, "
     "extract(epoch FROM starts_at)::bigint FROM games "
     "WHERE event_id = $1 AND status = 'final' AND id <> $2 ORDER BY starts_at, id"};
-// The absolute margins of the sport's final games in every event, this game excluded.
+// The absolute margins of the sport's latest $3 final games in every event,
+// this game excluded: games_final_id_idx read backwards, stopping at $3.
 constexpr db::Statement kSportMargins{
     "integrity_sport_margins",
-    "SELECT abs(g.home_score - g.away_score), count(*) FROM games g "
-    "JOIN events e ON e.id = g.event_id "
-    "WHERE e.sport = $1 AND g.status = 'final' AND g.id <> $2 GROUP BY 1"};
+    "SELECT abs(s.home_score - s.away_score), count(*) FROM (SELECT g.home_score, g.away_score "
+    "FROM games g JOIN events e ON e.id = g.event_id "
+    "WHERE e.sport = $1 AND g.status = 'final' AND g.id <> $2 ORDER BY g.id DESC LIMIT $3) s "
+    "GROUP BY 1"};
 // The clock (the transaction's), the game's start, the event's sport, the
-// game's corrections within $3 seconds and the writer's score writes within
-// $4 seconds with the events they touched; this write's history row is
-// already in score_history, so each count includes it.
+// game's corrections within $3 seconds, and of the writer's last $5 score
+// writes those within $4 seconds with the events they touched (at most $5
+// rows read through score_history_changed_by_idx, whatever the write rate);
+// this write's history row is already in score_history, so each count
+// includes it.
 constexpr db::Statement kFacts{
     "integrity_write_facts",
     "SELECT extract(epoch FROM now())::bigint, extract(epoch FROM g.starts_at)::bigint, e.sport, "
@@ -34,9 +38,10 @@ constexpr db::Statement kFacts{
     "AND h.created_at > now() - make_interval(secs => $3)), w.writes, w.events "
     "FROM games g JOIN events e ON e.id = g.event_id, "
     "LATERAL (SELECT count(*) AS writes, count(DISTINCT wg.event_id) AS events "
-    "FROM score_history h JOIN games wg ON wg.id = h.game_id "
+    "FROM (SELECT h.game_id FROM score_history h "
     "WHERE $2::bigint IS NOT NULL AND h.changed_by = $2 AND h.kind IN ('update', 'correction') "
-    "AND h.created_at > now() - make_interval(secs => $4)) w "
+    "AND h.created_at > now() - make_interval(secs => $4) ORDER BY h.created_at DESC LIMIT $5) r "
+    "JOIN games wg ON wg.id = r.game_id) w "
     "WHERE g.id = $1"};
 
 const ig::Thresholds& thresholds_of(const Caller& caller) {
@@ -55,8 +60,8 @@ ig::WriteFacts read_facts(db::Tx& tx, const Caller& caller, const ig::Thresholds
     f.to = after.status;
     f.home = after.home_score.value_or(0);
     f.away = after.away_score.value_or(0);
-    const db::Result r =
-        tx.exec(kFacts, after.id, caller.user_id(), t.corrections_window_s, t.burst_window_s);
+    const db::Result r = tx.exec(kFacts, after.id, caller.user_id(), t.corrections_window_s,
+                                 t.burst_window_s, t.burst_writes);
     f.now_s = r.get<std::int64_t>(0, 0);
     f.starts_at_s = r.get<std::int64_t>(0, 1);
     f.sport = r.get<std::string>(0, 2);
@@ -72,7 +77,7 @@ ig::WriteFacts read_facts(db::Tx& tx, const Caller& caller, const ig::Thresholds
                                       finals.get<std::int64_t>(i, 2), finals.get<int>(i, 3),
                                       finals.get<int>(i, 4), finals.get<std::int64_t>(i, 5)});
         }
-        const db::Result margins = tx.exec(kSportMargins, f.sport, after.id);
+        const db::Result margins = tx.exec(kSportMargins, f.sport, after.id, t.margin_sport_sample);
         f.sport_margins.reserve(static_cast<std::size_t>(margins.rows()));
         for (int i = 0; i < margins.rows(); ++i) {
             f.sport_margins.push_back({margins.get<int>(i, 0), margins.get<std::int64_t>(i, 1)});
