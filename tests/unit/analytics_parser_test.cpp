@@ -171,7 +171,7 @@ TEST(AnalyticsText, Tokenizes) {
         return out;
     };
     EXPECT_EQ(words("Brighton & Hove Albion's W-D-L record?"),
-              (std::vector<std::string>{"brighton", "&", "hove", "albion", "wdl", "record"}));
+              (std::vector<std::string>{"brighton", "and", "hove", "albion", "wdl", "record"}));
     EXPECT_EQ(words("Premier League 2022/23, highest-scoring"),
               (std::vector<std::string>{"premier", "league", "2022/23", "highest", "scoring"}));
     EXPECT_EQ(words("won 3-1 in the 3rd"),
@@ -349,11 +349,16 @@ TEST(AnalyticsIntents, TeamStatistics) {
 
 TEST(AnalyticsIntents, RankingsAndExtremes) {
     for (const Case& c : std::vector<Case>{
-             {.question = "top four",
+             {.question = "which teams finished in the top 4",
               .intent = Intent::kRanking,
               .metric = Metric::kPoints,
               .n = 4,
               .order = Order::kHigh},
+             {.question = "top four",
+             .intent = Intent::kRanking,
+             .metric = Metric::kPoints,
+             .n = 4,
+             .order = Order::kHigh},
              {.question = "Bottom 3 by goal difference",
              .intent = Intent::kRanking,
              .metric = Metric::kGoalDifference,
@@ -537,6 +542,7 @@ TEST(AnalyticsNames, DerivedFormsAliasesTyposAccents) {
              {"Betis", "Betis", kSpanish},
              {"Celta", "Celta", kSpanish},
              {"Celta de Vigo", "Celta", kSpanish},
+             {"Brighton and Hove Albion", "Brighton", kEnglish},
          }) {
         const Season& season = f.event == kEnglish ? english() : spanish();
         const Parse parse = understood("how many points did " + f.said + " get", f.event);
@@ -608,6 +614,16 @@ TEST(AnalyticsDeclines, WeakLeftoverTwoIntentsGibberishSql) {
              "Who won?",
              "Arsenal home and away wins",
              "results in may june",
+             "Was Arsenal beaten by Chelsea?",
+             "Who won between Arsenal and Chelsea?",
+             "Did Arsenal win?",
+             "Did Arsenal lose to Chelsea?",
+             "Arsenal player",
+             "top 0",
+             "Who finished 0th?",
+             "results in round 1 and round 2",
+             "Who won the league in December?",
+             "Arsenal points in 2022",
          }) {
         const ParseResult result = ask(q);
         EXPECT_TRUE(declined(result))
@@ -626,7 +642,7 @@ TEST(AnalyticsDeclines, WeakLeftoverTwoIntentsGibberishSql) {
 TEST(AnalyticsSuggestions, ThreeCloseOnesThatParse) {
     struct Expectation {
         std::string question;
-        std::string contains;  // the first suggestion mentions it
+        std::string contains;  // a suggestion mentions it
     };
     for (const Expectation& e : std::vector<Expectation>{
              {"Arsenal", "Arsenal FC"},
@@ -641,7 +657,9 @@ TEST(AnalyticsSuggestions, ThreeCloseOnesThatParse) {
         ASSERT_TRUE(declined(result)) << e.question;
         const std::vector<std::string>& suggestions = declined(result)->suggestions;
         ASSERT_EQ(suggestions.size(), 3U) << e.question;
-        EXPECT_NE(suggestions[0].find(e.contains), std::string::npos)
+        EXPECT_TRUE(std::any_of(
+            suggestions.begin(), suggestions.end(),
+            [&](const std::string& s) { return s.find(e.contains) != std::string::npos; }))
             << e.question << " -> " << suggestions[0];
         for (const std::string& s : suggestions) {
             EXPECT_TRUE(std::holds_alternative<Parse>(ask(s))) << e.question << " -> " << s;

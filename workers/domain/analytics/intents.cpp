@@ -42,7 +42,7 @@ std::vector<IntentRule> make_rules() {
          set_of({kFinish, kOrdinal, kLast, kBottom, kFromBottom}), 0, 0},
         {Intent::kTeamPosition, set_of({kFinish, kLeague}), set_of({kFinish}), 1, 1},
         {Intent::kTeamStat, metric | time | venue | set_of({kGame}), metric, 1, 1},
-        {Intent::kRanking, metric | venue | set_of({kRankCount, kGame, kLeague}),
+        {Intent::kRanking, metric | venue | set_of({kRankCount, kGame, kLeague, kFinish}),
          set_of({kRankCount, kTop, kBottom}), 0, 0},
         {Intent::kExtreme, metric | venue | time | set_of({kMost, kFewest, kGame, kLeague}),
          set_of({kMost, kFewest}), 0, 0},
@@ -187,6 +187,10 @@ bool apply(const IntentRule& rule, const Cues& cues, Parse* parse) {
         case Intent::kTeamPosition:
             return has(Cue::kFinish);
         case Intent::kTeamStat: {
+            // "Did Arsenal win?" asks about a game, not how many.
+            if (cues.yes_no) {
+                return false;
+            }
             const std::optional<Metric> metric = one_metric(cues);
             parse->metric = metric.value_or(Metric::kNone);
             return metric.has_value();
@@ -213,7 +217,8 @@ bool apply(const IntentRule& rule, const Cues& cues, Parse* parse) {
         case Intent::kHeadToHead:
             return has(Cue::kVs);
         case Intent::kDidBeat:
-            return has(Cue::kBeat) || (has(Cue::kWin) && has(Cue::kVs));
+            // "Did X win against Y", not "who won between X and Y".
+            return has(Cue::kBeat) || (has(Cue::kWin) && has(Cue::kVs) && cues.yes_no);
         case Intent::kLastGame:
             return has(Cue::kLast) && (has(Cue::kGame) || has(Cue::kResults) || has(Cue::kPlay));
         case Intent::kNextGame:

@@ -29,6 +29,7 @@ struct Cues {
     TimeFilter time;
     int teams = 0;
     bool event_named = false;
+    bool yes_no = false;  // starts with "did", "was", "is", …: asks whether, not how many
 
     [[nodiscard]] bool has(Cue cue) const { return count[static_cast<std::size_t>(cue)] > 0; }
     // The cues present, stop words and names left out.

@@ -1,6 +1,7 @@
 // The words of the analytics parser; see lexicon.hpp.
 #include "domain/analytics/lexicon.hpp"
 
+#include <algorithm>
 #include <array>
 #include <unordered_map>
 #include <vector>
@@ -37,7 +38,7 @@ constexpr std::array kWords{
     WordCue{"season", Cue::kStop}, WordCue{"table", Cue::kStop}, WordCue{"up", Cue::kStop},
     WordCue{"so", Cue::kStop}, WordCue{"far", Cue::kStop}, WordCue{"their", Cue::kStop},
     WordCue{"its", Cue::kStop}, WordCue{"it", Cue::kStop}, WordCue{"they", Cue::kStop},
-    WordCue{"there", Cue::kStop}, WordCue{"and", Cue::kStop}, WordCue{"&", Cue::kStop},
+    WordCue{"there", Cue::kStop}, WordCue{"and", Cue::kStop},
     WordCue{"total", Cue::kStop}, WordCue{"overall", Cue::kStop}, WordCue{"all", Cue::kStop},
     WordCue{"i", Cue::kStop}, WordCue{"you", Cue::kStop}, WordCue{"can", Cue::kStop},
     WordCue{"during", Cue::kStop}, WordCue{"over", Cue::kStop}, WordCue{"with", Cue::kStop},
@@ -128,6 +129,14 @@ constexpr std::array kPhrases{
 };
 // clang-format on
 
+// Words about football the parser cannot answer about; they are never read as
+// a typo of a word it knows ("player" is not "played").
+constexpr std::array<std::string_view, 20> kOutOfDomain{
+    "player",  "players", "scorer",     "scorers", "manager", "managers", "coach",
+    "stadium", "referee", "transfer",   "injury",  "injured", "cards",    "assist",
+    "assists", "fans",    "attendance", "salary",  "tickets", "weather",
+};
+
 constexpr std::array<std::string_view, 12> kMonths{
     "january", "february", "march",     "april",   "may",      "june",
     "july",    "august",   "september", "october", "november", "december",
@@ -177,7 +186,8 @@ Cue word_cue(std::string_view word) {
 }
 
 Cue typo_cue(std::string_view word) {
-    if (word.size() < 5) {
+    if (word.size() < 5 ||
+        std::find(kOutOfDomain.begin(), kOutOfDomain.end(), word) != kOutOfDomain.end()) {
         return Cue::kUnknown;
     }
     Cue found = Cue::kUnknown;

@@ -10,13 +10,13 @@ namespace {
 
 // Naming conventions of clubs and competitions, not clubs: a name's words that
 // may be left out and never name anything alone.
-constexpr std::array<std::string_view, 26> kGenericTeamWords{
-    "fc",  "afc", "cf", "club", "de", "del", "la",       "el",     "los",
-    "las", "the", "of", "and",  "y",  "&",   "football", "futbol", "balompie",
-    "sc",  "ac",  "cd", "ud",   "rc", "rcd", "ca",       "sd",
+constexpr std::array<std::string_view, 25> kGenericTeamWords{
+    "fc",  "afc", "cf", "club", "de",  "del",      "la",     "el",       "los",
+    "las", "the", "of", "and",  "y",   "football", "futbol", "balompie", "sc",
+    "ac",  "cd",  "ud", "rc",   "rcd", "ca",       "sd",
 };
-constexpr std::array<std::string_view, 12> kGenericEventWords{
-    "league", "liga", "cup", "season", "the", "de", "of", "la", "and", "&", "championship", "-",
+constexpr std::array<std::string_view, 10> kGenericEventWords{
+    "league", "liga", "cup", "season", "the", "de", "of", "la", "and", "championship",
 };
 
 bool contains(std::span<const std::string_view> list, std::string_view word) {

@@ -2,6 +2,7 @@
 #include "domain/analytics/question.hpp"
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <utility>
 
@@ -89,9 +90,13 @@ std::vector<Item> read_items(const std::vector<Token>& tokens, const std::vector
         if (cue == Cue::kUnknown && tokens[i].digits) {
             // A season ("2022/23") may be said if it is the event's own.
             for (const CatalogueEvent& e : catalogue.events) {
-                if (e.id == (event ? event->id : event_id) &&
-                    fold(e.name).find(word) != std::string::npos) {
-                    cue = Cue::kStop;
+                if (e.id != (event ? event->id : event_id)) {
+                    continue;
+                }
+                for (const Token& name_word : tokenize(e.name, kMaxQuestionTokens, nullptr)) {
+                    if (name_word.text == word) {
+                        cue = Cue::kStop;
+                    }
                 }
             }
         }
@@ -110,6 +115,10 @@ Cues read_cues(std::vector<Item>& items, int teams, bool event_named) {
     Cues cues;
     cues.teams = teams;
     cues.event_named = event_named;
+    constexpr std::array<std::string_view, 10> kYesNo{"did", "does", "do",  "was",  "were",
+                                                      "is",  "are",  "has", "have", "had"};
+    cues.yes_no = !items.empty() &&
+                  std::find(kYesNo.begin(), kYesNo.end(), items.front().text) != kYesNo.end();
     const auto is_number = [&](std::size_t k, bool ordinal_ok) {
         return k < items.size() && items[k].cue == Cue::kNumber &&
                (ordinal_ok || !items[k].ordinal);
@@ -145,6 +154,8 @@ Cues read_cues(std::vector<Item>& items, int teams, bool event_named) {
             } else {
                 item.cue = Cue::kUnknown;
             }
+        } else if (item.cue == Cue::kBeat && k + 1 < items.size() && items[k + 1].text == "by") {
+            item.cue = Cue::kUnknown;  // "beaten by": the other way round; not read
         } else if (item.cue == Cue::kLeague && k > 0 && items[k - 1].cue != Cue::kStop) {
             item.cue = Cue::kUnknown;  // "Champions League": a competition it does not know
         }

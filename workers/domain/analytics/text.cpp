@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <utility>
 
 namespace domain::analytics {
 namespace {
@@ -187,7 +188,7 @@ std::vector<Token> tokenize(std::string_view utf8, std::size_t max_tokens, bool*
             continue;  // "w-d-l": single letters joined by hyphens stay one word
         } else if (c == '&') {
             flush();
-            word.push_back('&');
+            word = "and";  // "Brighton & Hove" is "Brighton and Hove"
             flush();
         } else {
             flush();
@@ -210,9 +211,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bo
         return bound + 1;
     }
     // Three rows of the OSA table: two before and the current one.
-    std::array<std::size_t, kMax + 1> before{};
-    std::array<std::size_t, kMax + 1> prev{};
-    std::array<std::size_t, kMax + 1> cur{};
+    std::array<std::array<std::size_t, kMax + 1>, 3> rows{};
+    std::size_t* before = rows[0].data();
+    std::size_t* prev = rows[1].data();
+    std::size_t* cur = rows[2].data();
     for (std::size_t j = 0; j <= b.size(); ++j) {
         prev[j] = j;
     }
@@ -231,8 +233,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t bo
         if (row_min > bound) {
             return bound + 1;
         }
-        before = prev;
-        prev = cur;
+        std::swap(before, prev);
+        std::swap(prev, cur);
     }
     return std::min(prev[b.size()], bound + 1);
 }

@@ -18,8 +18,8 @@ namespace domain::analytics {
 // points are kept as they are (they end up in tokens no word matches).
 [[nodiscard]] std::string fold(std::string_view utf8);
 
-// One word of a folded text: letters and digits ("3rd", "2022/23", "wdl",
-// "&"). A possessive "'s" is dropped ("brighton's" -> "brighton"), other
+// One word of a folded text: letters and digits ("3rd", "2022/23", "wdl");
+// "&" is the word "and". A possessive "'s" is dropped ("brighton's" -> "brighton"), other
 // apostrophes are removed, hyphens split words except between single letters
 // ("w-d-l" -> "wdl"), a slash joins digits ("2022/23").
 struct Token {
