@@ -443,6 +443,15 @@ TEST(AnalyticsIntents, RunsRecordsAveragesCounts) {
              {.question = "highest scoring match in November",
              .intent = Intent::kHighestScoringGame,
              .month = 11},
+             {.question = "Which game had the most goals?", .intent = Intent::kHighestScoringGame},
+             {.question = "most goals in a match in round 3",
+             .intent = Intent::kHighestScoringGame,
+             .round = 3},
+             {.question = "Which team scored the most goals in away games?",
+             .intent = Intent::kExtreme,
+             .metric = Metric::kGoalsFor,
+             .order = Order::kHigh,
+             .venue = Venue::kAway},
              {.question = "average goals per game",
              .intent = Intent::kAverage,
              .metric = Metric::kGoalsPerGame},
@@ -643,17 +652,19 @@ TEST(AnalyticsSuggestions, ThreeCloseOnesThatParse) {
     struct Expectation {
         std::string question;
         std::string contains;  // a suggestion mentions it
+        std::int64_t event = kEnglish;
     };
     for (const Expectation& e : std::vector<Expectation>{
              {"Arsenal", "Arsenal FC"},
              {"How many pionts did Arsenal get in the cup?", "points did Arsenal FC"},
              {"How did Manchester do?", "Manchester"},
+             {"Espanyol vs Barcelona", "Barcelona", kSpanish},
              {"Who is the best player at Chelsea?", "Chelsea FC"},
              {"xqzt vvbn plok", ""},
              {"", ""},
              {"Who won the league and how many points did Arsenal get?", "Arsenal FC"},
          }) {
-        const ParseResult result = ask(e.question);
+        const ParseResult result = ask(e.question, e.event);
         ASSERT_TRUE(declined(result)) << e.question;
         const std::vector<std::string>& suggestions = declined(result)->suggestions;
         ASSERT_EQ(suggestions.size(), 3U) << e.question;
@@ -662,7 +673,8 @@ TEST(AnalyticsSuggestions, ThreeCloseOnesThatParse) {
             [&](const std::string& s) { return s.find(e.contains) != std::string::npos; }))
             << e.question << " -> " << suggestions[0];
         for (const std::string& s : suggestions) {
-            EXPECT_TRUE(std::holds_alternative<Parse>(ask(s))) << e.question << " -> " << s;
+            EXPECT_TRUE(std::holds_alternative<Parse>(ask(s, e.event)))
+                << e.question << " -> " << s;
         }
     }
 }

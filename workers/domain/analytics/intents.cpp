@@ -56,8 +56,9 @@ std::vector<IntentRule> make_rules() {
          set_of({kLongest, kRun, kUnbeaten, kWinning}), 0, 1},
         {Intent::kBiggestWin, time | venue | set_of({kBiggest, kWin, kGame}), set_of({kBiggest}), 0,
          1},
-        {Intent::kHighestScoringGame, time | venue | set_of({kHighestScoring, kGame}),
-         set_of({kHighestScoring}), 0, 1},
+        {Intent::kHighestScoringGame,
+         time | venue | set_of({kHighestScoring, kMost, kGoals, kGame}), set_of({kHighestScoring}),
+         0, 1},
         {Intent::kAverage, average_metrics | time | venue | set_of({kPer, kAverage, kGame}),
          set_of({kPer, kAverage}), 0, 1},
         {Intent::kGamesCount, venue | set_of({kPlayed, kRemaining, kGame, kPlay}),
@@ -115,6 +116,13 @@ bool read_position(const Cues& cues, Parse* parse) {
     parse->n = n;
     parse->order = bottom ? Order::kLow : Order::kHigh;
     return true;
+}
+
+// "Most goals in a game": goals, a game, and nothing that makes the goals a
+// team's (scored, conceded, for, against).
+bool goals_in_a_game(const Cues& cues) {
+    return cues.has(Cue::kGoals) && cues.has(Cue::kGame) && !cues.has(Cue::kScored) &&
+           !cues.has(Cue::kConceded) && !cues.has(Cue::kGoalsFor) && !cues.has(Cue::kGoalsAgainst);
 }
 
 }  // namespace
@@ -210,6 +218,9 @@ bool apply(const IntentRule& rule, const Cues& cues, Parse* parse) {
             if (!metric || !orderable(*metric) || has(Cue::kMost) == has(Cue::kFewest)) {
                 return false;
             }
+            if (goals_in_a_game(cues)) {
+                return false;  // "which game had the most goals": a game, not a team
+            }
             parse->metric = *metric;
             parse->order = has(Cue::kMost) ? Order::kHigh : Order::kLow;
             return true;
@@ -238,7 +249,10 @@ bool apply(const IntentRule& rule, const Cues& cues, Parse* parse) {
         case Intent::kBiggestWin:
             return has(Cue::kBiggest) && has(Cue::kWin);
         case Intent::kHighestScoringGame:
-            return has(Cue::kHighestScoring) && has(Cue::kGame);
+            if (has(Cue::kHighestScoring)) {
+                return has(Cue::kGame) && !has(Cue::kMost) && !has(Cue::kGoals);
+            }
+            return has(Cue::kMost) && goals_in_a_game(cues);
         case Intent::kAverage: {
             const std::optional<Metric> metric = one_metric(cues);
             if (!metric || !(has(Cue::kPer) || has(Cue::kAverage))) {

@@ -143,8 +143,10 @@ std::vector<std::string> suggest(const Cues* cues, const std::vector<Entity>& te
     }
     for (const Entity& candidate : candidates) {
         std::vector<std::string> set = found;
-        set.insert(set.begin(), candidate.name);
-        team_sets.push_back(std::move(set));
+        if (std::find(set.begin(), set.end(), candidate.name) == set.end()) {
+            set.insert(set.begin(), candidate.name);
+            team_sets.push_back(std::move(set));
+        }
     }
     if (candidates.size() >= 2) {
         team_sets.push_back({candidates[0].name, candidates[1].name});
