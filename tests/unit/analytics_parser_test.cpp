@@ -601,6 +601,18 @@ TEST(AnalyticsDeclines, AmbiguousNamesListTheCandidates) {
     ASSERT_TRUE(declined(ask("Madrid wins", kSpanish)));
 }
 
+TEST(AnalyticsDeclines, WeakNamesAreNotGuessed) {
+    // Two typos in "Brighton": too far to answer with, close enough to suggest.
+    const ParseResult weak = ask("How many points did Brigthonn get?");
+    ASSERT_TRUE(declined(weak));
+    EXPECT_EQ(declined(weak)->reason, DeclineReason::kWeakName);
+    ASSERT_EQ(declined(weak)->candidates.size(), 1U);
+    const std::string brighton = team_containing(english(), "Brighton");
+    EXPECT_EQ(declined(weak)->candidates[0].name, brighton);
+    EXPECT_LT(declined(weak)->candidates[0].confidence, kMinConfidence);
+    EXPECT_EQ(declined(weak)->suggestions.at(0), "How many points did " + brighton + " get?");
+}
+
 TEST(AnalyticsDeclines, WeakLeftoverTwoIntentsGibberishSql) {
     for (const std::string& q : std::vector<std::string>{
              "",

@@ -229,19 +229,29 @@ ParseResult parse_words(std::string_view question, const Catalogue& catalogue,
     if (event) {
         understood.push_back(*event);
     }
+    // A doubtful name (ambiguous or weak) declines the question, but only after
+    // the other words are read: they rank the suggestions.
+    std::optional<Decline> doubtful;
     for (NameMatch& match : team_index.find(tokens, used)) {
-        if (match.candidates.size() > 1) {
-            return make_decline(DeclineReason::kAmbiguousName,
-                                "\"" + match.candidates.front().matched_text + "\" could be " +
-                                    names_of(match.candidates) + ".",
-                                nullptr, understood, match.candidates);
+        if (doubtful) {
+            break;
         }
         const Entity& found = match.candidates.front();
+        if (match.candidates.size() > 1) {
+            doubtful = Decline{};
+            doubtful->reason = DeclineReason::kAmbiguousName;
+            doubtful->detail =
+                "\"" + found.matched_text + "\" could be " + names_of(match.candidates) + ".";
+            doubtful->candidates = match.candidates;
+            continue;
+        }
         if (found.confidence < kMinConfidence) {
-            return make_decline(
-                DeclineReason::kWeakName,
-                "\"" + found.matched_text + "\" is not close enough to " + found.name + ".",
-                nullptr, understood, match.candidates);
+            doubtful = Decline{};
+            doubtful->reason = DeclineReason::kWeakName;
+            doubtful->detail =
+                "\"" + found.matched_text + "\" is not close enough to " + found.name + ".";
+            doubtful->candidates = match.candidates;
+            continue;
         }
         for (const Entity& other : teams) {
             if (other.id == found.id) {
@@ -269,6 +279,10 @@ ParseResult parse_words(std::string_view question, const Catalogue& catalogue,
 
     std::vector<Item> items = read_items(tokens, used, event, catalogue, about.value_or(0));
     Cues cues = read_cues(items, static_cast<int>(teams.size()), event.has_value());
+    if (doubtful) {
+        return make_decline(doubtful->reason, std::move(doubtful->detail), &cues, understood,
+                            std::move(doubtful->candidates));
+    }
     std::vector<std::string> unused;
     for (const Item& item : items) {
         if (item.cue == Cue::kUnknown) {
