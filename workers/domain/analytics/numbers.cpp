@@ -93,19 +93,4 @@ std::optional<NumberWord> read_number(std::span<const Token> tokens) {
     return NumberWord{ten->value, ten->ordinal, 1};
 }
 
-std::string ordinal_word(int value) {
-    for (const Word& w : kUnits) {
-        if (w.ordinal && w.value == value) {
-            return std::string(w.text);
-        }
-    }
-    const int last = value % 10;
-    const int last_two = value % 100;
-    std::string suffix = "th";
-    if (last_two < 11 || last_two > 13) {
-        suffix = last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
-    }
-    return std::to_string(value) + suffix;
-}
-
 }  // namespace domain::analytics

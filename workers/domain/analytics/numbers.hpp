@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <optional>
 #include <span>
-#include <string>
 
 #include "domain/analytics/text.hpp"
 
@@ -21,9 +20,5 @@ struct NumberWord {
 // The number that starts at tokens[0], if any. Values above 999 are not
 // numbers here (a year, a season) and give nullopt.
 [[nodiscard]] std::optional<NumberWord> read_number(std::span<const Token> tokens);
-
-// "first", "second", ... for 1..20 and "N-th" in digits above: the ordinal
-// spelling the parser reads back (suggestions are built with it).
-[[nodiscard]] std::string ordinal_word(int value);
 
 }  // namespace domain::analytics
