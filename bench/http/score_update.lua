@@ -33,8 +33,11 @@ function request()
     end
     pending = "put"
     updates = updates + 1
+    -- Scores stay within football's plausible limits (a side at most 10, both
+    -- at most 12: docs/integrity.md), so the write measured is the ordinary
+    -- one, not an implausible_score alert on every update.
     local body = string.format('{"home_score":%d,"away_score":%d,"status":"live"}',
-        updates % 100, math.floor(updates / 100) % 100)
+        updates % 7, math.floor(updates / 7) % 6)
     return wrk.format("PUT", "/api/v1/games/" .. game_id .. "/score", {
         ["Authorization"] = auth,
         ["Content-Type"] = "application/json",

@@ -391,8 +391,15 @@ TEST_F(IntegrityE2eTest, OneWritersBurstAcrossEventsIsOneAlertAboutTheWriter) {
     const json evidence = json::parse(sql("SELECT evidence " + mine));
     EXPECT_EQ(evidence["writes_in_window"], 6) << evidence;
     EXPECT_EQ(evidence["events_in_window"], 3) << evidence;
+    const std::string streamed =
+        "SELECT count(*) FROM outbox WHERE topic = 'admin' AND (payload->'alert'->>'id')::bigint = "
+        "(SELECT id " +
+        mine + ")";
+    EXPECT_EQ(sql(streamed), "1") << "alert.created";
     ASSERT_EQ(put_score(games[0], 9, 1, "live", &writer).status, 200);
     EXPECT_EQ(sql("SELECT count(*) " + mine), "1") << "the same writer's burst stays one alert";
+    // New evidence without a status change is not streamed.
+    EXPECT_EQ(sql(streamed), "1");
     EXPECT_EQ(sql("SELECT occurrences || ' ' || user_id " + mine),
               "2 " + std::to_string(writer.id));
 }

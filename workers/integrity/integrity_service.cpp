@@ -98,9 +98,9 @@ nlohmann::json status_json(const AlertRow& a) {
     return {{"status", ig::to_string(a.status)}, {"version", a.version}};
 }
 
-// Stores one finding: a new alert, or the existing one of its kind and
-// subject updated (and reopened if it was resolved). Returns whether the
-// alert is new or reopened.
+// Stores one finding: a new alert (alert.created), or the existing one of
+// its kind and subject with the new evidence; reopened (alert.updated) if it
+// was resolved. Returns whether the alert is new or reopened.
 bool store(db::Tx& tx, const Caller& caller, const AlertFinding& finding) {
     std::optional<AlertRow> existing =
         alert_repo::find_subject_locked(tx, finding.kind, finding.subject);
@@ -120,17 +120,19 @@ bool store(db::Tx& tx, const Caller& caller, const AlertFinding& finding) {
     }
     const ig::AlertStatus status = ig::on_recurrence(existing->status);
     const AlertRow updated = alert_repo::recur(tx, existing->id, finding, status);
-    const bool reopened = status != existing->status;
-    if (reopened) {
-        alert_repo::add_transition(tx, updated.id, existing->status, status, caller.user_id(),
-                                   "reopened: the cause recurred in the score write of game " +
-                                       std::to_string(finding.game_id));
-        audit::record(tx, caller.origin,
-                      {caller.user_id(), "alert.reopened", "alert", updated.id,
-                       status_json(*existing), status_json(updated)});
+    if (status == existing->status) {
+        // New evidence only: no status change, nothing for the admin stream
+        // (a game's every live update could otherwise repeat its alert).
+        return false;
     }
+    alert_repo::add_transition(tx, updated.id, existing->status, status, caller.user_id(),
+                               "reopened: the cause recurred in the score write of game " +
+                                   std::to_string(finding.game_id));
+    audit::record(tx, caller.origin,
+                  {caller.user_id(), "alert.reopened", "alert", updated.id, status_json(*existing),
+                   status_json(updated)});
     outbox::publish_admin(tx, "alert.updated", "alert", to_json(updated));
-    return reopened;
+    return true;
 }
 
 }  // namespace

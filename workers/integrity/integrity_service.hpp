@@ -5,7 +5,7 @@
 // margins, the recent corrections of the game and the writer's recent
 // writes), runs domain::integrity::detect, and stores each finding: a new
 // alert (alert.created), or the alert of the same kind and subject updated
-// and, if it was resolved, reopened (alert.updated). Alerts, their history,
+// with the new evidence and, if it was resolved, reopened (alert.updated). Alerts, their history,
 // the audit rows and the admin-topic outbox rows commit or roll back with the
 // score: a write that fails leaves no alert.
 #pragma once
