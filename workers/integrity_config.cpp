@@ -79,7 +79,6 @@ domain::integrity::Thresholds parse_integrity_thresholds(std::string_view text) 
     const Number numbers[] = {
         {"margin_z", &t.margin_z, 0.5, 100},
         {"margin_min_sample", &t.margin_min_sample, 1, 1e6},
-        {"margin_sport_sample", &t.margin_sport_sample, 1, 1e6},
         {"elo_k", &t.elo_k, 0, 200},
         {"elo_home_advantage", &t.elo_home_advantage, -400, 400},
         {"elo_max_expected", &t.elo_max_expected, 0, 0.5},
@@ -87,7 +86,7 @@ domain::integrity::Thresholds parse_integrity_thresholds(std::string_view text) 
         {"elo_min_games", &t.elo_min_games, 0, 1000},
         {"corrections_max", &t.corrections_max, 1, 1000},
         {"corrections_window_s", &t.corrections_window_s, 1, 365 * kDay},
-        {"burst_writes", &t.burst_writes, 1, 1e6},
+        {"burst_writes", &t.burst_writes, 1, 64},
         {"burst_events", &t.burst_events, 1, 1000},
         {"burst_window_s", &t.burst_window_s, 1, 7 * kDay},
         {"early_grace_s", &t.early_grace_s, 0, 365 * kDay},

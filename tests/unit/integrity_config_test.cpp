@@ -51,6 +51,7 @@ TEST(IntegrityConfig, MalformedValuesNameTheMember) {
         {R"({"corrections_max": 0})", "corrections_max"},
         {R"({"elo_max_expected": 0.9})", "elo_max_expected"},
         {R"({"burst_check": 1})", "burst_check"},
+        {R"({"burst_writes": 65})", "burst_writes"},
         {R"({"limits": {"sport": "x"}})", "limits"},
         {R"({"limits": [{"sport": "", "max_side": 1, "max_total": 2}]})", "limit"},
         {R"({"limits": [{"sport": "x", "max_side": -1, "max_total": 2}]})", "max_side"},

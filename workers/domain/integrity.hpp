@@ -75,9 +75,6 @@ struct Thresholds {
     // results, and at least one must have them.
     double margin_z = 3.5;
     int margin_min_sample = 30;
-    // The sport's reference is its latest this many finals (by id), so the
-    // read behind it stays bounded however many events the sport has.
-    int margin_sport_sample = 5000;
     // implausible_score
     std::vector<SportLimit> limits{{"football", 10, 12}};
     // unexpected_result: Elo within the event (start 1500, K, home advantage;
@@ -98,7 +95,8 @@ struct Thresholds {
     std::int64_t corrections_window_s = 24 * 3600;
     // edit_burst: the user's last burst_writes score writes all within the
     // window, across at least burst_events events (the service reads at most
-    // burst_writes of them, so the check costs the same whatever the rate).
+    // 64 of them, so the check costs the same whatever the rate: burst_writes
+    // is at most 64).
     int burst_writes = 30;
     int burst_events = 3;
     std::int64_t burst_window_s = 600;
@@ -145,8 +143,8 @@ struct WriteFacts {
     std::int64_t starts_at_s = 0;  // the game's start
     // The event's other final games, in the order played (starts_at, id).
     std::vector<FinalResult> event_finals;
-    // The sport's latest final games (margin_sport_sample of them) in every
-    // event, this game excluded.
+    // The sport's latest final games (at most 5,000) in every event, this
+    // game excluded.
     std::vector<MarginCount> sport_margins;
     // Corrections of this game within corrections_window_s, this one included.
     int corrections_in_window = 0;

@@ -17,20 +17,26 @@ constexpr db::Statement kEventFinals{
     "SELECT id, home_team_id, away_team_id, home_score, away_score, "
     "extract(epoch FROM starts_at)::bigint FROM games "
     "WHERE event_id = $1 AND status = 'final' AND id <> $2 ORDER BY starts_at, id"};
-// The absolute margins of the sport's latest $3 final games in every event,
-// this game excluded: games_final_id_idx read backwards, stopping at $3.
+// The absolute margins of the sport's latest 5,000 final games in every
+// event, this game excluded: games_final_id_idx read backwards, stopping
+// there. The limit is a constant so that the generic plan of the prepared
+// statement serves every execution (a parameter there made PostgreSQL plan
+// each execution afresh).
 constexpr db::Statement kSportMargins{
     "integrity_sport_margins",
     "SELECT abs(s.home_score - s.away_score), count(*) FROM (SELECT g.home_score, g.away_score "
     "FROM games g JOIN events e ON e.id = g.event_id "
-    "WHERE e.sport = $1 AND g.status = 'final' AND g.id <> $2 ORDER BY g.id DESC LIMIT $3) s "
+    "WHERE e.sport = $1 AND g.status = 'final' AND g.id <> $2 ORDER BY g.id DESC LIMIT 5000) s "
     "GROUP BY 1"};
 // The clock (the transaction's), the game's start, the event's sport, the
 // game's corrections within $3 seconds, and of the writer's last $5 score
-// writes those within $4 seconds with the events they touched (at most $5
-// rows read through score_history_changed_by_idx, whatever the write rate);
-// this write's history row is already in score_history, so each count
-// includes it.
+// writes those within $4 seconds with the events they touched. At most 64
+// rows are read through score_history_changed_by_idx, whatever the write
+// rate (burst_writes is at most 64), and that bound is a constant, not $5,
+// so the generic plan serves every execution: with LIMIT $5 PostgreSQL
+// planned each execution afresh, which cost a quarter of the score writes'
+// throughput at 64 connections (docs/performance.md). This write's history
+// row is already in score_history, so each count includes it.
 constexpr db::Statement kFacts{
     "integrity_write_facts",
     "SELECT extract(epoch FROM now())::bigint, extract(epoch FROM g.starts_at)::bigint, e.sport, "
@@ -38,10 +44,11 @@ constexpr db::Statement kFacts{
     "AND h.created_at > now() - make_interval(secs => $3)), w.writes, w.events "
     "FROM games g JOIN events e ON e.id = g.event_id, "
     "LATERAL (SELECT count(*) AS writes, count(DISTINCT wg.event_id) AS events "
-    "FROM (SELECT h.game_id FROM score_history h "
+    "FROM (SELECT h.game_id, row_number() OVER (ORDER BY h.created_at DESC) AS rank "
+    "FROM score_history h "
     "WHERE $2::bigint IS NOT NULL AND h.changed_by = $2 AND h.kind IN ('update', 'correction') "
-    "AND h.created_at > now() - make_interval(secs => $4) ORDER BY h.created_at DESC LIMIT $5) r "
-    "JOIN games wg ON wg.id = r.game_id) w "
+    "AND h.created_at > now() - make_interval(secs => $4) ORDER BY h.created_at DESC LIMIT 64) r "
+    "JOIN games wg ON wg.id = r.game_id WHERE r.rank <= $5) w "
     "WHERE g.id = $1"};
 
 const ig::Thresholds& thresholds_of(const Caller& caller) {
@@ -77,7 +84,7 @@ ig::WriteFacts read_facts(db::Tx& tx, const Caller& caller, const ig::Thresholds
                                       finals.get<std::int64_t>(i, 2), finals.get<int>(i, 3),
                                       finals.get<int>(i, 4), finals.get<std::int64_t>(i, 5)});
         }
-        const db::Result margins = tx.exec(kSportMargins, f.sport, after.id, t.margin_sport_sample);
+        const db::Result margins = tx.exec(kSportMargins, f.sport, after.id);
         f.sport_margins.reserve(static_cast<std::size_t>(margins.rows()));
         for (int i = 0; i < margins.rows(); ++i) {
             f.sport_margins.push_back({margins.get<int>(i, 0), margins.get<std::int64_t>(i, 1)});
