@@ -3,9 +3,8 @@
 // setting ipcFd before FCGX_Accept_r, which then only reads the request.
 #include "fcgi_exchange.hpp"
 
-#include <sys/socket.h>
-
 #include <sodium.h>
+#include <sys/socket.h>
 
 #include <cctype>
 #include <charconv>
