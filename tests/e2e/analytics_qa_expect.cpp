@@ -699,8 +699,7 @@ League read_league(const std::string& file, std::string name, std::string zone, 
     std::ifstream in(harness::source_dir() + "/../shared/data/football/" + file);
     EXPECT_TRUE(in) << file;
     const json doc = json::parse(in);
-    League league{file, std::move(name), std::move(zone), offset, std::move(tiebreakers), {}, {}, 0,
-                  {}};
+    League league{file, std::move(name), std::move(zone), std::move(tiebreakers), {}, {}, 0, {}};
     int last_round = 0;
     std::set<std::string> names;
     for (const json& m : doc.at("matches")) {

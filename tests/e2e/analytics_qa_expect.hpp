@@ -35,7 +35,6 @@ struct League {
     std::string file;
     std::string name;  // the event's name
     std::string time_zone;
-    int standard_offset_minutes = 0;
     std::vector<std::string> tiebreakers;
     std::vector<Match> matches;
     std::vector<std::string> teams;  // sorted
