@@ -13,6 +13,12 @@ bool is_ops_path(std::string_view pattern) {
 
 const std::optional<ratelimit::Limit> kNoLimit;
 
+// POSTs that change nothing: a question is a read (the read rate limit and
+// body size), though its text travels in a body.
+bool is_read_post(std::string_view method, std::string_view pattern) {
+    return method == "POST" && pattern == "/api/v1/analytics/ask";
+}
+
 }  // namespace
 
 std::string_view to_string(RouteClass c) noexcept {
@@ -43,7 +49,7 @@ RouteClass classify_route(std::string_view method, std::string_view pattern) noe
     if (pattern.starts_with("/api/v1/auth/")) {
         return RouteClass::kAuth;
     }
-    const bool reads = method == "GET" || method == "HEAD";
+    const bool reads = method == "GET" || method == "HEAD" || is_read_post(method, pattern);
     if (reads && pattern.ends_with("/export")) {
         return RouteClass::kExport;
     }

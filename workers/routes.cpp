@@ -2,6 +2,7 @@
 // own file under handlers/.
 #include "routes.hpp"
 
+#include "analytics/analytics_handler.hpp"
 #include "event/event_handler.hpp"
 #include "export/export_handler.hpp"
 #include "game/game_handler.hpp"
@@ -33,6 +34,8 @@ Router build_router() {
     add_export_routes(router);
     // integrity alerts (issue 15)
     add_alert_routes(router);
+    // analytics questions (issue 16)
+    add_analytics_routes(router);
     return router;
 }
 

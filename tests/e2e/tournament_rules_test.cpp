@@ -2,6 +2,9 @@
 // missing, 304 on standings and games), conflicts (409), validation (422),
 // knockout progression and a correction that resets downstream games, and
 // deletion guards.
+#include <string>
+#include <vector>
+
 #include "tournament_suite.hpp"
 
 namespace {
@@ -303,6 +306,52 @@ TEST(TournamentRules, KnockoutWinnersMoveOnAndCorrectionsResetDownstream) {
     EXPECT_NE(reset["reason"].get<std::string>().find(std::to_string(s1)), std::string::npos);
     auto standings = tourtest::call("GET", ev(id) + "/standings");
     EXPECT_TRUE(standings.body["rows"].empty()) << "a knockout has no table";
+}
+
+// Team aliases (issue 16): at most 10, each 1..40 characters of a name people
+// read; returned in the team's JSON; PATCH replaces them; a refused list
+// changes nothing.
+TEST(TournamentTeams, AliasesAreCheckedStoredAndReplaced) {
+    const tourtest::User organizer = tourtest::new_user("aliases");
+    const json event = tourtest::create_event(organizer, {{"name", "Alias League"},
+                                                          {"sport", "football"},
+                                                          {"format", "round_robin"},
+                                                          {"starts_on", "2026-03-01"}});
+    const std::string teams = "/api/v1/events/" + std::to_string(event["id"].get<int>()) + "/teams";
+    auto created = tourtest::call("POST", teams,
+                                  {{"name", "Tottenham Hotspur"}, {"aliases", {" Spurs ", "THFC"}}},
+                                  organizer.token);
+    ASSERT_EQ(created.status, 201) << created.raw.body;
+    EXPECT_EQ(created.body["aliases"], json::array({"Spurs", "THFC"}));
+    const std::string team = teams + "/" + std::to_string(created.body["id"].get<int>());
+
+    const json plain = tourtest::add_team(organizer, event["id"].get<int>(), "Wolverhampton");
+    EXPECT_EQ(plain["aliases"], json::array());
+
+    std::vector<json> refused = {
+        json::array({""}),                        // empty
+        json::array({std::string(41, 'x')}),      // 41 characters
+        json::array({"Sp\xe2\x80\xaeurs"}),       // a bidi override: not a name
+        json(std::vector<std::string>(11, "a")),  // 11 aliases
+        json::array({1}),                         // not a string
+        json("Spurs"),                            // not an array
+    };
+    for (const json& aliases : refused) {
+        auto r = tourtest::call("PATCH", team, {{"aliases", aliases}}, organizer.token);
+        const json p = tourtest::expect_problem(r, 422);
+        EXPECT_NE(p.dump().find("aliases"), std::string::npos) << aliases.dump() << p.dump();
+    }
+    auto replaced =
+        tourtest::call("PATCH", team, {{"aliases", json::array({"Lilywhites"})}}, organizer.token);
+    ASSERT_EQ(replaced.status, 200) << replaced.raw.body;
+    EXPECT_EQ(replaced.body["aliases"], json::array({"Lilywhites"}));
+    // A PATCH without aliases keeps them.
+    auto renamed = tourtest::call("PATCH", team, {{"short_name", "TOT"}}, organizer.token);
+    ASSERT_EQ(renamed.status, 200) << renamed.raw.body;
+    EXPECT_EQ(renamed.body["aliases"], json::array({"Lilywhites"}));
+    auto listed = tourtest::call("GET", teams, nullptr, organizer.token);
+    ASSERT_EQ(listed.status, 200) << listed.raw.body;
+    EXPECT_EQ(listed.body["items"][0]["aliases"], json::array({"Lilywhites"}));
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ set -euo pipefail
 
 plumbing='^(context|router|routes|worker|master|fcgi_exchange|api_config)\.hpp$'
 # The tournament modules, lowest first (docs/architecture.md, "Module map").
-order=(common outbox standings event team member game integrity score export)
+order=(common outbox standings event team member game integrity score export analytics)
 tournament="^($(
     IFS='|'
     echo "${order[*]}"

@@ -438,14 +438,18 @@ PLAN = {
         expect=(200,)),
     "removeMember": lambda fx: dict(
         token=fx["admin_token"], path={"id": fx["event"], "user_id": fx["removable"]["id"]}, expect=(204,)),
+    # A question is a read: it answers (200) or is not understood (422).
+    "askAnalytics": lambda fx: dict(
+        body={"question": "Who is top of the table?", "event_id": fx["event"]}, expect=(200, 422)),
     "createTeam": lambda fx: dict(
         token=fx["admin_token"], path={"id": fx["event"]},
-        body={"name": "Scan Newcomers", "short_name": "NEW", "seed": 9}, expect=(201, 409)),
+        body={"name": "Scan Newcomers", "short_name": "NEW", "seed": 9, "aliases": ["Scan New"]},
+        expect=(201, 409)),
     "listTeams": lambda fx: dict(
         path={"id": fx["event"]}, query={"limit": 1, "cursor": fx["teams_cursor"]}, expect=(200,)),
     "updateTeam": lambda fx: dict(
         token=fx["admin_token"], path={"id": fx["event"], "team_id": fx["team_patch"]},
-        body={"name": "Scan Spare", "short_name": "SPA", "seed": 7}, expect=(200,)),
+        body={"name": "Scan Spare", "short_name": "SPA", "seed": 7, "aliases": ["Spares"]}, expect=(200,)),
     "deleteTeam": lambda fx: dict(
         token=fx["admin_token"], path={"id": fx["event"], "team_id": fx["team_delete"]}, expect=(204,)),
     "createSchedule": lambda fx: dict(

@@ -38,6 +38,8 @@ TEST(RouteClass, EveryRouteOfTheApiHasTheExpectedClass) {
         {{"GET", "/api/v1/admin/alerts/export"}, RouteClass::kExport},
         {{"GET", "/api/v1/admin/alerts/{id}"}, RouteClass::kRead},
         {{"PATCH", "/api/v1/admin/alerts/{id}"}, RouteClass::kWrite},
+        // A question changes nothing: a read, though its text travels in a POST body.
+        {{"POST", "/api/v1/analytics/ask"}, RouteClass::kRead},
     };
     const auto routes = api::build_router().routes();
     for (const auto& [method, pattern] : routes) {
@@ -51,6 +53,8 @@ TEST(RouteClass, EveryRouteOfTheApiHasTheExpectedClass) {
             EXPECT_EQ(c, RouteClass::kAuth) << pattern;
         } else if (pattern.starts_with("/api/v1/_test/")) {
             EXPECT_EQ(c, RouteClass::kTest) << pattern;
+        } else if (pattern == "/api/v1/analytics/ask") {
+            EXPECT_EQ(c, RouteClass::kRead) << pattern;
         } else if (c != RouteClass::kOps && c != RouteClass::kExport) {
             EXPECT_EQ(c, method == "GET" ? RouteClass::kRead : RouteClass::kWrite)
                 << method << " " << pattern;

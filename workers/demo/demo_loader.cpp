@@ -99,7 +99,8 @@ std::string load_league(db::Tx& tx, const Caller& caller, const Season& season,
     std::map<std::string, std::int64_t> team;
     for (const std::string& name : names) {
         team[name] =
-            tournament::create_team_in(tx, caller, event.id, {name, std::nullopt, std::nullopt}).id;
+            tournament::create_team_in(tx, caller, event.id, {name, std::nullopt, std::nullopt, {}})
+                .id;
     }
     int live_left = spec.live_games;
     for (const Match* m : matches) {
@@ -158,7 +159,7 @@ std::string load_knockout(db::Tx& tx, const Caller& caller, const Season& season
     in.time_zone = "Asia/Qatar";
     const auto event = tournament::create_event_in(tx, caller, in);
     for (const auto& [name, seed] : seeds) {
-        (void)tournament::create_team_in(tx, caller, event.id, {name, std::nullopt, seed});
+        (void)tournament::create_team_in(tx, caller, event.id, {name, std::nullopt, seed, {}});
     }
     tournament::ScheduleInput si;
     si.first_game_at = to_utc("2022-12-03", "18:00", kQatar);

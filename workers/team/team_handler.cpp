@@ -14,6 +14,28 @@ std::optional<int> read_seed(http::FieldReader& fields) {
     return seed ? std::optional<int>(static_cast<int>(*seed)) : std::nullopt;
 }
 
+// "aliases": an array of at most 10 strings (their text is checked by the
+// service); nullopt when absent.
+std::optional<std::vector<std::string>> read_aliases(http::FieldReader& fields) {
+    const nlohmann::json* value = fields.any("aliases", false);
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    if (!value->is_array() || value->size() > 10) {
+        fields.fail("aliases", "must be an array of at most 10 strings");
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (const auto& item : *value) {
+        if (!item.is_string()) {
+            fields.fail("aliases", "must be an array of at most 10 strings");
+            return std::nullopt;
+        }
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
 http::Response create(Context& ctx) {
     const tournament::Caller caller = caller_of(ctx);
     const std::int64_t event_id = id_param(ctx, "id");
@@ -23,6 +45,7 @@ http::Response create(Context& ctx) {
     tournament::TeamInput in;
     in.short_name = fields.string("short_name", false, 1, 64);
     in.seed = read_seed(fields);
+    in.aliases = read_aliases(fields).value_or(std::vector<std::string>{});
     fields.finish();
     in.name = *name;
     const auto team = tournament::create_team(ctx.db(), caller, event_id, in);
@@ -48,6 +71,7 @@ http::Response update(Context& ctx) {
     p.short_name = fields.string("short_name", false, 1, 64);
     p.seed_set = body.contains("seed");
     p.seed = read_seed(fields);
+    p.aliases = read_aliases(fields);
     fields.finish();
     const auto team = tournament::update_team(ctx.db(), caller, event_id, team_id, p);
     return json_response(ctx, 200, tournament::to_json(team));

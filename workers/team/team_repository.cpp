@@ -8,14 +8,18 @@ namespace {
 
 #define SL_TEAM_COLUMNS                                            \
     "id, event_id, name, short_name, seed, " SCORELINE_SQL_UTC_MS( \
-        "created_at") ", " SCORELINE_SQL_UTC_MS("updated_at")
+        "created_at") ", " SCORELINE_SQL_UTC_MS("updated_at") ", array_to_json(aliases)::text"
+// The aliases travel as a JSON array of strings ($5).
+#define SL_TEAM_ALIASES "ARRAY(SELECT json_array_elements_text($5::json))"
 
 constexpr db::Statement kInsert{"tour_team_insert",
-                                "INSERT INTO teams (event_id, name, short_name, seed) "
-                                "VALUES ($1, $2, $3, $4) RETURNING " SL_TEAM_COLUMNS};
+                                "INSERT INTO teams (event_id, name, short_name, seed, aliases) "
+                                "VALUES ($1, $2, $3, $4, " SL_TEAM_ALIASES
+                                ") RETURNING " SL_TEAM_COLUMNS};
 constexpr db::Statement kUpdate{"tour_team_update",
-                                "UPDATE teams SET name = $2, short_name = $3, seed = $4 "
-                                "WHERE id = $1 RETURNING " SL_TEAM_COLUMNS};
+                                "UPDATE teams SET name = $2, short_name = $3, seed = $4, "
+                                "aliases = " SL_TEAM_ALIASES
+                                " WHERE id = $1 RETURNING " SL_TEAM_COLUMNS};
 constexpr db::Statement kFind{
     "tour_team_find", "SELECT " SL_TEAM_COLUMNS " FROM teams WHERE event_id = $1 AND id = $2"};
 constexpr db::Statement kFindLocked{"tour_team_find_locked",
@@ -31,6 +35,7 @@ constexpr db::Statement kList{"tour_team_list", "SELECT " SL_TEAM_COLUMNS
                                                 "AND id > $2 ORDER BY id LIMIT $3"};
 constexpr db::Statement kAll{"tour_team_all",
                              "SELECT id, name, seed FROM teams WHERE event_id = $1 ORDER BY id"};
+#undef SL_TEAM_ALIASES
 #undef SL_TEAM_COLUMNS
 
 TeamRow read_team(const db::Result& r, int row) {
@@ -42,6 +47,7 @@ TeamRow read_team(const db::Result& r, int row) {
     t.seed = r.get_opt<int>(row, 4);
     t.created_at = r.get<std::string>(row, 5);
     t.updated_at = r.get<std::string>(row, 6);
+    t.aliases = nlohmann::json::parse(r.text(row, 7)).get<std::vector<std::string>>();
     return t;
 }
 
@@ -50,11 +56,14 @@ TeamRow read_team(const db::Result& r, int row) {
 namespace team_repo {
 
 TeamRow insert(db::Tx& tx, const TeamRow& t) {
-    return read_team(tx.exec(kInsert, t.event_id, t.name, t.short_name, t.seed), 0);
+    return read_team(tx.exec(kInsert, t.event_id, t.name, t.short_name, t.seed,
+                             nlohmann::json(t.aliases).dump()),
+                     0);
 }
 
 TeamRow update(db::Tx& tx, const TeamRow& t) {
-    return read_team(tx.exec(kUpdate, t.id, t.name, t.short_name, t.seed), 0);
+    return read_team(
+        tx.exec(kUpdate, t.id, t.name, t.short_name, t.seed, nlohmann::json(t.aliases).dump()), 0);
 }
 
 std::optional<TeamRow> find(db::Tx& tx, std::int64_t event_id, std::int64_t team_id, bool lock) {

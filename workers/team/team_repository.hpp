@@ -19,6 +19,7 @@ struct TeamRow {
     std::string name;
     std::optional<std::string> short_name;
     std::optional<int> seed;
+    std::vector<std::string> aliases;  // names people use, for the analytics questions
     std::string created_at;
     std::string updated_at;
 };

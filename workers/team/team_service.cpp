@@ -13,12 +13,28 @@ namespace tournament {
 namespace {
 
 constexpr std::string_view kTeamCursor = "tm";
+constexpr std::size_t kMaxAliases = 10;  // teams_aliases_check
+
+std::vector<std::string> trimmed_all(const std::vector<std::string>& texts) {
+    std::vector<std::string> out;
+    out.reserve(texts.size());
+    for (const std::string& t : texts) {
+        out.push_back(trimmed(t));
+    }
+    return out;
+}
 
 void validate(const TeamRow& t) {
     FieldErrors errors;
     errors.check_text("name", t.name, 1, 100);
     if (t.short_name) {
         errors.check_text("short_name", *t.short_name, 1, 16);
+    }
+    if (t.aliases.size() > kMaxAliases) {
+        errors.add("aliases", "at most " + std::to_string(kMaxAliases) + " aliases");
+    }
+    for (std::size_t i = 0; i < t.aliases.size() && i < kMaxAliases; ++i) {
+        errors.check_text("aliases[" + std::to_string(i) + "]", t.aliases[i], 1, 40);
     }
     if (t.seed && (*t.seed < 1 || *t.seed > 100000)) {
         errors.add("seed", "must be from 1 to 100000");
@@ -65,6 +81,7 @@ TeamRow create_team_in(db::Tx& tx, const Caller& caller, std::int64_t event_id,
         row.short_name = trimmed(*input.short_name);
     }
     row.seed = input.seed;
+    row.aliases = trimmed_all(input.aliases);
     validate(row);
     TeamRow created = team_repo::insert(tx, row);
     publish_team(tx, caller, "team.created", std::nullopt, created);
@@ -95,6 +112,9 @@ TeamRow update_team(db::Connection& conn, const Caller& caller, std::int64_t eve
         }
         if (patch.seed_set) {
             row.seed = patch.seed;
+        }
+        if (patch.aliases) {
+            row.aliases = trimmed_all(*patch.aliases);
         }
         validate(row);
         TeamRow after = team_repo::update(tx, row);

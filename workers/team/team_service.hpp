@@ -20,6 +20,7 @@ struct TeamInput {
     std::string name;
     std::optional<std::string> short_name;
     std::optional<int> seed;
+    std::vector<std::string> aliases;
 };
 
 struct TeamPatch {
@@ -28,6 +29,7 @@ struct TeamPatch {
     std::optional<std::string> short_name;
     bool seed_set = false;
     std::optional<int> seed;
+    std::optional<std::vector<std::string>> aliases;  // set: replaces the old ones
 };
 
 [[nodiscard]] TeamRow create_team_in(db::Tx& tx, const Caller& caller, std::int64_t event_id,

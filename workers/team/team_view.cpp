@@ -9,6 +9,7 @@ nlohmann::json to_json(const TeamRow& t) {
             {"name", t.name},
             {"short_name", t.short_name ? nlohmann::json(*t.short_name) : nlohmann::json(nullptr)},
             {"seed", t.seed ? nlohmann::json(*t.seed) : nlohmann::json(nullptr)},
+            {"aliases", t.aliases},
             {"created_at", t.created_at},
             {"updated_at", t.updated_at}};
 }
