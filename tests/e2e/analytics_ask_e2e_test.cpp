@@ -391,20 +391,24 @@ TEST(AnalyticsAsk, AggregatesOverGames) {
 
 TEST(AnalyticsAsk, RefusalsCarryThreeSuggestions) {
     auto r = ask("Who is the best player at Northbridge?", league().event_id);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     json p = tourtest::expect_problem(r, 422);
     EXPECT_TRUE(p["reason"].is_string()) << p.dump();
     EXPECT_EQ(p["suggestions"].size(), 3u) << p.dump();
     EXPECT_TRUE(p["understood"].is_object()) << p.dump();
 
     r = ask(std::string(501, 'a'), league().event_id);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["errors"][0]["field"], "question") << p.dump();
 
     r = call("POST", "/api/v1/analytics/ask", {{"question", "Who is top?"}, {"extra", 1}});
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
 
     // No event: a 422 naming the reason, not a 404.
     r = ask("Who is top?", 999999999);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["reason"], "no_event");
     EXPECT_EQ(p["suggestions"].size(), 3u) << p.dump();
@@ -446,9 +450,11 @@ TEST(AnalyticsAsk, DraftsHiddenAnonymousAllowed) {
 
     const tourtest::User outsider = tourtest::new_user("analytics-outsider");
     r = ask("Where did Quietwater finish?", id, outsider.token);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     json p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["reason"], "no_event");
     r = ask("Where did Quietwater finish?", id);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["reason"], "no_event");
     // Without event_id, its name finds nothing either.
