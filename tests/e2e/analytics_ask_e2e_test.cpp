@@ -472,4 +472,39 @@ TEST(AnalyticsAsk, EventNamedInTheQuestion) {
     EXPECT_EQ(r.body["interpretation"]["event"]["id"], league().event_id);
 }
 
+// Never a 5xx for any text: random questions from words the parser knows,
+// names, numbers, punctuation, accents and SQL-looking bits.
+TEST(AnalyticsAsk, RandomTextIsNeverA5xx) {
+    const std::vector<std::string> pieces = {
+        "who",       "won",      "top",    "bottom",
+        "3",         "third",    "points", "Northbridge",
+        "Eastfield", "Lakers",   "vs",     "beat",
+        "round",     "december", "last",   "5",
+        "games",     "home",     "away",   "form",
+        "goals",     "per",      "game",   "'",
+        "\"",        ";",        "--",     "%",
+        "_",         "\\",       "OR 1=1", "é",
+        "ß",         "–",        "😀",      "Ask League 2026",
+        "?",         "  ",       "\t",     "longest",
+        "run",       "0",        "-1",     "99999999999999999999"};
+    std::uint32_t seed = 12345;
+    const auto next = [&] {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    for (int i = 0; i < 150; ++i) {
+        std::string q;
+        const std::uint32_t words = 1 + next() % 12;
+        for (std::uint32_t w = 0; w < words; ++w) {
+            q += pieces[next() % pieces.size()];
+            q += next() % 3 == 0 ? "" : " ";
+        }
+        const auto r =
+            ask(q, next() % 2 == 0 ? std::optional<std::int64_t>(league().event_id) : std::nullopt);
+        EXPECT_LT(r.status, 500) << q << ": " << r.raw.body;
+        EXPECT_TRUE(r.status == 200 || r.status == 422 || r.status == 429)
+            << q << ": " << r.status << " " << r.raw.body;
+    }
+}
+
 }  // namespace
