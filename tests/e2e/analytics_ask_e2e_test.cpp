@@ -391,20 +391,24 @@ TEST(AnalyticsAsk, AggregatesOverGames) {
 
 TEST(AnalyticsAsk, RefusalsCarryThreeSuggestions) {
     auto r = ask("Who is the best player at Northbridge?", league().event_id);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     json p = tourtest::expect_problem(r, 422);
     EXPECT_TRUE(p["reason"].is_string()) << p.dump();
     EXPECT_EQ(p["suggestions"].size(), 3u) << p.dump();
     EXPECT_TRUE(p["understood"].is_object()) << p.dump();
 
     r = ask(std::string(501, 'a'), league().event_id);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["errors"][0]["field"], "question") << p.dump();
 
     r = call("POST", "/api/v1/analytics/ask", {{"question", "Who is top?"}, {"extra", 1}});
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
 
     // No event: a 422 naming the reason, not a 404.
     r = ask("Who is top?", 999999999);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["reason"], "no_event");
     EXPECT_EQ(p["suggestions"].size(), 3u) << p.dump();
@@ -446,9 +450,11 @@ TEST(AnalyticsAsk, DraftsHiddenAnonymousAllowed) {
 
     const tourtest::User outsider = tourtest::new_user("analytics-outsider");
     r = ask("Where did Quietwater finish?", id, outsider.token);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     json p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["reason"], "no_event");
     r = ask("Where did Quietwater finish?", id);
+    ASSERT_EQ(r.status, 422) << r.raw.body;
     p = tourtest::expect_problem(r, 422);
     EXPECT_EQ(p["reason"], "no_event");
     // Without event_id, its name finds nothing either.
@@ -464,6 +470,41 @@ TEST(AnalyticsAsk, EventNamedInTheQuestion) {
     auto r = ask("Who is top of the Ask League 2026?", std::nullopt);
     ASSERT_EQ(r.status, 200) << r.raw.body;
     EXPECT_EQ(r.body["interpretation"]["event"]["id"], league().event_id);
+}
+
+// Never a 5xx for any text: random questions from words the parser knows,
+// names, numbers, punctuation, accents and SQL-looking bits.
+TEST(AnalyticsAsk, RandomTextIsNeverA5xx) {
+    const std::vector<std::string> pieces = {
+        "who",       "won",      "top",    "bottom",
+        "3",         "third",    "points", "Northbridge",
+        "Eastfield", "Lakers",   "vs",     "beat",
+        "round",     "december", "last",   "5",
+        "games",     "home",     "away",   "form",
+        "goals",     "per",      "game",   "'",
+        "\"",        ";",        "--",     "%",
+        "_",         "\\",       "OR 1=1", "é",
+        "ß",         "–",        "😀",      "Ask League 2026",
+        "?",         "  ",       "\t",     "longest",
+        "run",       "0",        "-1",     "99999999999999999999"};
+    std::uint32_t seed = 12345;
+    const auto next = [&] {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    for (int i = 0; i < 150; ++i) {
+        std::string q;
+        const std::uint32_t words = 1 + next() % 12;
+        for (std::uint32_t w = 0; w < words; ++w) {
+            q += pieces[next() % pieces.size()];
+            q += next() % 3 == 0 ? "" : " ";
+        }
+        const auto r =
+            ask(q, next() % 2 == 0 ? std::optional<std::int64_t>(league().event_id) : std::nullopt);
+        EXPECT_LT(r.status, 500) << q << ": " << r.raw.body;
+        EXPECT_TRUE(r.status == 200 || r.status == 422 || r.status == 429)
+            << q << ": " << r.status << " " << r.raw.body;
+    }
 }
 
 }  // namespace
