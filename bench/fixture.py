@@ -102,6 +102,8 @@ def main():
     if best is None:
         sys.exit("fixture.py: no round-robin event to read standings of (is the demo data loaded?)")
     standings_event, standings_teams = best[1], best[2]
+    table, _ = api.call("GET", f"/api/v1/events/{standings_event['id']}/standings")
+    standings = table["rows"]
     # The search: a word of that event's name, as a user would type it.
     words = [w for w in standings_event["name"].split() if w.isalpha() and len(w) >= 4]
     search = (words[0] if words else standings_event["name"][:4]).lower()
@@ -145,6 +147,10 @@ def main():
         "standings_event_name": standings_event["name"],
         "standings_teams": standings_teams,
         "search_query": search,
+        # The leader and the last of the standings event, for the questions
+        # of the ask scenario.
+        "standings_leader": standings[0]["team_name"],
+        "standings_last": standings[-1]["team_name"],
         "email": a.email,
         "password_file": a.password_file,
         "user_id": user_id,

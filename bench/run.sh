@@ -13,8 +13,8 @@
 #                          alone can take 1 s on a loaded machine), pgbench scale 2,
 #                          SSE ladder "200"
 #   BENCH_ONLY=a,b         only these scenario groups (default: all but profile):
-#                          references, reads, writes, login, mix, pgbench, migrate,
-#                          sse, profile (perf record -a of standings and score
+#                          references, reads, ask, writes, login, mix, pgbench,
+#                          migrate, sse, profile (perf record -a of standings and score
 #                          updates at 64 connections, and of the SSE fan-out at
 #                          N = 10,000 when sse runs too)
 #   BENCH_LADDER="16 64 256"   HTTP connections
@@ -53,7 +53,7 @@ fi
 LADDER="${BENCH_LADDER:-16 64 256}"
 PG_CLIENTS="${BENCH_PG_CLIENTS:-16 64}"
 MIGRATE_PROCESSES="${BENCH_MIGRATE_PROCESSES:-200}"
-ONLY="${BENCH_ONLY:-references,reads,writes,login,mix,pgbench,migrate,sse}"
+ONLY="${BENCH_ONLY:-references,reads,ask,writes,login,mix,pgbench,migrate,sse}"
 STACK="${BENCH_STACK_DIR:-$ROOT/.bench-run}"
 B_HTTPS_PORT="${BENCH_HTTPS_PORT:-18443}"
 B_HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
@@ -221,7 +221,17 @@ BENCH_TOKEN="$(fx token)"
 BENCH_GAME_IDS="$(fx game_ids)"
 BENCH_STANDINGS_PATH="/api/v1/events/$(fx standings_event_id)/standings"
 BENCH_SEARCH_PATH="/api/v1/events?q=$(fx search_query)"
+# The ask scenario's questions about the standings event: plain ASCII words
+# and team names (no quote or backslash), so they go into JSON as they are.
+BENCH_ASK_EVENT_ID="$(fx standings_event_id)"
+BENCH_ASK_QUESTIONS="Who is top of the table?
+How many points did $(fx standings_leader) get?
+top 4
+Which team conceded the most goals?
+$(fx standings_last) form
+How many games has $(fx standings_leader) got left?"
 export BENCH_TOKEN BENCH_GAME_IDS BENCH_STANDINGS_PATH BENCH_SEARCH_PATH BENCH_EMAIL
+export BENCH_ASK_EVENT_ID BENCH_ASK_QUESTIONS
 export BENCH_PASSWORD_FILE="$PW_FILE"
 
 # Warm-up (not recorded): every worker's database connection is up (the
@@ -325,6 +335,9 @@ for c in $LADDER; do
         run_wrk standings_signed_in "$c" "$t" signed_in.lua "$BENCH_STANDINGS_PATH" api_version BENCH_TOKEN
         run_wrk events_search "$c" "$t" plain.lua "$BENCH_SEARCH_PATH" api_version
         run_wrk game_read "$c" "$t" game_read.lua / api_version BENCH_TOKEN BENCH_GAME_IDS
+    fi
+    if want ask; then
+        run_wrk ask "$c" "$t" ask.lua / api_version BENCH_ASK_EVENT_ID BENCH_ASK_QUESTIONS
     fi
     if want writes; then
         run_wrk score_update "$c" "$c" score_update.lua / api_version_tpc BENCH_TOKEN BENCH_GAME_IDS
