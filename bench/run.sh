@@ -68,8 +68,8 @@ GAMES=$((MAX_CONN > 256 ? MAX_CONN : 256))
 [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "BENCH_DURATION='$DURATION' must be whole seconds >= 1"
 for g in ${ONLY//,/ }; do
     case "$g" in
-        references | reads | writes | login | mix | pgbench | migrate | sse | profile) ;;
-        *) die "BENCH_ONLY: unknown group '$g' (references, reads, writes, login, mix, pgbench, migrate, sse, profile)" ;;
+        references | reads | ask | writes | login | mix | pgbench | migrate | sse | profile) ;;
+        *) die "BENCH_ONLY: unknown group '$g' (references, reads, ask, writes, login, mix, pgbench, migrate, sse, profile)" ;;
     esac
 done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
