@@ -38,11 +38,6 @@ constexpr db::Statement kGames{
     "date_trunc('week', now() AT TIME ZONE e.time_zone))) "
     "AND (NOT $7::boolean OR g.status = 'final') "
     "ORDER BY g.starts_at, g.id"};
-constexpr db::Statement kStandings{
-    "analytics_standings",
-    "SELECT s.rank, s.team_id, t.name, s.played, s.won, s.drawn, s.lost, s.goals_for, "
-    "s.goals_against, s.points FROM standings s JOIN teams t ON t.id = s.team_id "
-    "WHERE s.event_id = $1 ORDER BY s.rank NULLS LAST, lower(t.name), t.id"};
 
 }  // namespace
 
@@ -108,27 +103,6 @@ std::vector<AnalyticsGame> games(db::Tx& tx, std::int64_t event_id, const GameFi
         g.home_score = r.get_opt<int>(i, 6);
         g.away_score = r.get_opt<int>(i, 7);
         out.push_back(std::move(g));
-    }
-    return out;
-}
-
-std::vector<domain::StandingsRow> standings(db::Tx& tx, std::int64_t event_id) {
-    db::Result r = tx.exec(kStandings, event_id);
-    std::vector<domain::StandingsRow> out;
-    for (int i = 0; i < r.rows(); ++i) {
-        domain::StandingsRow row;
-        row.rank = r.get_opt<int>(i, 0).value_or(0);
-        row.team_id = r.get<std::int64_t>(i, 1);
-        row.team_name = r.get<std::string>(i, 2);
-        row.played = r.get<int>(i, 3);
-        row.won = r.get<int>(i, 4);
-        row.drawn = r.get<int>(i, 5);
-        row.lost = r.get<int>(i, 6);
-        row.goals_for = r.get<int>(i, 7);
-        row.goals_against = r.get<int>(i, 8);
-        row.goal_difference = row.goals_for - row.goals_against;
-        row.points = r.get<int>(i, 9);
-        out.push_back(std::move(row));
     }
     return out;
 }

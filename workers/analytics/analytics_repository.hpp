@@ -67,8 +67,5 @@ inline constexpr int kMaxCatalogueEvents = 200;
 [[nodiscard]] std::vector<AnalyticsGame> games(db::Tx& tx, std::int64_t event_id,
                                                const GameFilter& filter);
 
-// The event's stored (official) table by rank.
-[[nodiscard]] std::vector<domain::StandingsRow> standings(db::Tx& tx, std::int64_t event_id);
-
 }  // namespace analytics_repo
 }  // namespace tournament

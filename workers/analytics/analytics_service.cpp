@@ -7,6 +7,7 @@
 
 #include "analytics/analytics_repository.hpp"
 #include "domain/analytics/suggestions.hpp"
+#include "standings/standings_repository.hpp"
 
 namespace tournament {
 namespace {
@@ -135,7 +136,7 @@ bool filtered(const an::Parse& p) {
 // points, goal difference, goals for, name).
 std::vector<domain::StandingsRow> table_of(db::Tx& tx, const Question& q) {
     if (!filtered(q.parse)) {
-        return analytics_repo::standings(tx, q.event.event.id);
+        return standings_repo::rows(tx, q.event.event.id);
     }
     GameFilter f;
     f.round = q.parse.time.round;
