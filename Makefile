@@ -69,10 +69,14 @@ test-faults: deps ## the fault suite (label faults) on the build/debug build: ki
 	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
 	$(CTEST) --test-dir $(DEBUG_DIR) -L faults $(CTEST_ARGS)
 
+# test-asan builds the executables of the tests it runs and the three servers
+# (tests/CMakeLists.txt: a tests-<label> target per label), not the e2e tests'
+# executables it never starts: about half of the tree.
+ASAN_TARGETS = $(if $(LABEL),all,tests-unit tests-integration scoreline-api scoreline-migrate scoreline-sse)
 test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration tests
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_SANITIZE=ON \
 		-DSCORELINE_TEST_ROUTES=ON
-	cmake --build $(ASAN_DIR) --parallel $(JOBS)
+	cmake --build $(ASAN_DIR) --parallel $(JOBS) --target $(ASAN_TARGETS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(CTEST) --test-dir $(ASAN_DIR) -L '$(or $(LABEL),unit|integration)' $(CTEST_ARGS)
