@@ -20,6 +20,7 @@
 
 #include "http_client.hpp"
 #include "process.hpp"
+#include "sign_up.hpp"
 #include "stack.hpp"
 
 namespace {
@@ -143,6 +144,39 @@ class StackScriptTest : public ::testing::Test {
     harness::Env env_;
     bool started_ = false;
 };
+
+// The local mail sink: a password-reset mail, with the web UI's link, lands
+// in logs/mail.log (mode 0600) and its token in no other log.
+TEST_F(StackScriptTest, ResetMailLandsInTheMailLog) {
+    run_and_expect_ready();
+    harness::HttpClient client(run_dir() + "/tls/cert.pem");
+    const std::string base = "https://127.0.0.1:" + env_.at("HTTPS_PORT");
+    const std::vector<std::string> json_type = {"Content-Type: application/json"};
+    const std::string email = "mail-sink@example.org";
+    const auto reg =
+        client.request("POST", base + "/api/v1/auth/register",
+                       R"({"email":")" + email + R"(","password":")" + harness::strong_password() +
+                           R"(","display_name":"Mail Sink"})",
+                       json_type);
+    ASSERT_EQ(reg.status, 201) << reg.body;
+    const auto reset = client.request("POST", base + "/api/v1/auth/password-reset",
+                                      R"({"email":")" + email + R"("})", json_type);
+    ASSERT_EQ(reset.status, 202) << reset.body;
+    const std::string mail_log = run_dir() + "/logs/mail.log";
+    ASSERT_TRUE(std::filesystem::exists(mail_log)) << "no " << mail_log;
+    const std::string mails = harness::read_file(mail_log);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(
+        mails, m, std::regex("\n    /password-reset/confirm\\?token=([A-Za-z0-9_-]{43})\n")))
+        << mails;
+    EXPECT_NE(mails.find("To: " + email + "\n"), std::string::npos) << mails;
+    EXPECT_EQ(std::filesystem::status(mail_log).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const std::string token = m[1];
+    for (const char* log : {"/logs/api.log", "/nginx/logs/access.log", "/nginx/logs/error.log"}) {
+        EXPECT_EQ(harness::read_file(run_dir() + log).find(token), std::string::npos) << log;
+    }
+}
 
 TEST_F(StackScriptTest, StatusReportsADeadMasterAndRunRestartsIt) {
     run_and_expect_ready();
