@@ -45,8 +45,11 @@ function showStatus() {
 // (the admin stream always takes one for ["admin"]). onMessage also gets
 // ("reset", {reason: "reconnected"}) when the stream comes back after a break
 // before any message carried an id: the page should read its state again.
+// resyncOnOpen: also ("reset", {reason: "opened"}) when the first connection
+// opens, for pages whose first read may be older than the stream (a change
+// committed in between, or a read served by nginx's 1 s microcache).
 // Returns close().
-export function openStream(path, {onMessage, onState, ticketTopics, types = DEFAULT_TYPES} = {}) {
+export function openStream(path, {onMessage, onState, ticketTopics, resyncOnOpen = false, types = DEFAULT_TYPES} = {}) {
   const key = {};
   const topics = ticketTopics || (path.startsWith("/api/v1/admin/stream") ? ["admin"] : null);
   let source = null;
@@ -113,6 +116,8 @@ export function openStream(path, {onMessage, onState, ticketTopics, types = DEFA
       // Last-Event-ID to replay from, so the page reads its state again.
       if (again && !lastId && onMessage) {
         onMessage("reset", {reason: "reconnected"}, null);
+      } else if (!again && resyncOnOpen && onMessage) {
+        onMessage("reset", {reason: "opened"}, null);
       }
     });
     source.addEventListener("message", (event) => handle("message", event));

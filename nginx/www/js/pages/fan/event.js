@@ -249,9 +249,18 @@ export async function eventPage({params, main}) {
   let gamesMode = "round";
   const gamesHolder = h("div", {class: "games-holder"});
   function renderGames() {
-    add(clear(gamesHolder),
+    // Keep keyboard focus on the same link of the same game across a redraw.
+    const active = gamesHolder.contains(document.activeElement) ? document.activeElement : null;
+    const activeGame = active?.closest("[data-game-id]")?.dataset.gameId;
+    const activeHref = active?.getAttribute("href");
+    add(
+      clear(gamesHolder),
       games.length === 0 ? h("p", null, "No games scheduled yet.") : gamesMode === "round" ? gamesByRound(games, slug) : gamesByDate(games, slug),
     );
+    if (activeGame && activeHref) {
+      const links = gamesHolder.querySelectorAll(`[data-game-id="${Number(activeGame)}"] a`);
+      [...links].find((a) => a.getAttribute("href") === activeHref)?.focus();
+    }
   }
   add(main,
     h(
@@ -312,6 +321,7 @@ export async function eventPage({params, main}) {
   }
   const close = openStream(`/api/v1/events/${event.id}/stream`, {
     ticketTopics: event.status === "draft" ? [`event:${event.id}`] : undefined,
+    resyncOnOpen: event.status === "live",
     onMessage(type, data) {
       if (type === "reset" || type === "schedule.updated") {
         reloadGamesSoon();

@@ -106,6 +106,7 @@ export async function gamePage({params, main}) {
   let timer = null;
   const close = openStream(`/api/v1/events/${event.id}/stream`, {
     ticketTopics: event.status === "draft" ? [`event:${event.id}`] : undefined,
+    resyncOnOpen: event.status === "live",
     onMessage(type, data) {
       if (type === "reset") {
         // Missed messages: read again, after nginx's 1 s microcache (docs/edge.md).

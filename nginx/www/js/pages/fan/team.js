@@ -126,6 +126,7 @@ export async function teamPage({params, main}) {
   let timer = null;
   const close = openStream(`/api/v1/events/${event.id}/stream`, {
     ticketTopics: event.status === "draft" ? [`event:${event.id}`] : undefined,
+    resyncOnOpen: event.status === "live",
     onMessage(type, data) {
       const g = data && data.game;
       if (type === "reset" || (g && (g.home_team_id === teamId || g.away_team_id === teamId))) {
