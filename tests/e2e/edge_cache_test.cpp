@@ -244,6 +244,33 @@ TEST_F(EdgeCacheTest, CredentialsAndOffListRoutesBypassTheCache) {
     EXPECT_NE(fresh.header("etag"), cached.header("etag"));
 }
 
+TEST_F(EdgeCacheTest, AnEventReadBySlugIsCachedAndADraftsIsNot) {
+    const std::string token = new_token();
+    const Event e = new_event(token, "Cache Slug Cup");
+    auto by_id = get(e.base);
+    ASSERT_EQ(by_id.status, 200) << by_id.body;
+    const std::string path = "/api/v1/events/" + body_of(by_id).value("slug", std::string());
+    ASSERT_NE(path, "/api/v1/events/");
+    auto first = get(path);
+    ASSERT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(first.header("x-cache"), "MISS");
+    auto second = get(path);
+    EXPECT_EQ(second.header("x-cache"), "HIT");
+    EXPECT_EQ(second.body, first.body);
+    EXPECT_EQ(body_of(second).value("id", std::int64_t{0}), e.id);
+
+    const Event draft = new_event(token, "Cache Slug Draft", /*draft=*/true);
+    auto own = get(draft.base, token);
+    ASSERT_EQ(own.status, 200) << own.body;
+    const std::string draft_path = "/api/v1/events/" + body_of(own).value("slug", std::string());
+    EXPECT_EQ(get(draft_path, token).header("x-cache"), "BYPASS");
+    for (int i = 0; i < 3; ++i) {
+        auto anon = get(draft_path);
+        EXPECT_EQ(anon.status, 404) << anon.body;
+        EXPECT_NE(anon.header("x-cache"), "HIT");
+    }
+}
+
 TEST_F(EdgeCacheTest, DraftsAndNotFoundAreNeverCached) {
     const std::string token = new_token();
     const Event draft = new_event(token, "Cache Draft", /*draft=*/true);
