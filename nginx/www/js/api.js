@@ -25,7 +25,21 @@ function buildUrl(path, query) {
   return url.pathname + url.search;
 }
 
-async function send(method, url, {body, ifMatch, signal, token}) {
+// A read that fails without an answer (the network dropped: TypeError) is sent
+// once more after a short pause; writes never are (they may have happened).
+async function send(method, url, options) {
+  try {
+    return await sendOnce(method, url, options);
+  } catch (err) {
+    if (method !== "GET" || !(err instanceof TypeError) || (options.signal && options.signal.aborted)) {
+      throw err;
+    }
+    await new Promise((resolve) => window.setTimeout(resolve, 500));
+    return sendOnce(method, url, options);
+  }
+}
+
+async function sendOnce(method, url, {body, ifMatch, signal, token}) {
   const headers = {Accept: "application/json, application/problem+json"};
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";

@@ -26,6 +26,13 @@ function append(el, child) {
   el.appendChild(document.createTextNode(String(child)));
 }
 
+// Appends children to el like h() does (arrays flattened; null, undefined and
+// booleans skipped: Element.append would write them as text). Returns el.
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 // h("a", {href: "/", class: "x", on: {click: fn}}, "text", child, [more]).
 // attrs: class, text (textContent), for, data-*, aria-*, on: {event: fn};
 // any other key is set as an attribute (true → empty attribute, false/null → absent).

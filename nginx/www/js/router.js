@@ -1,11 +1,12 @@
 // History API router: route("/events/:slug", render); same-origin <a href="/...">
 // clicks are intercepted; each render gets {params, query, main} and may return
 // a cleanup function that runs before the next page renders.
-import {clear, h} from "./dom.js";
+import {add, clear, h} from "./dom.js";
 
 const routes = [];
 let cleanup = null;
 let rendering = 0;
+let rendered = null; // pathname + search of the page on screen
 
 function compile(pattern) {
   const names = [];
@@ -41,7 +42,7 @@ function match(pathname) {
 }
 
 function notFound({main}) {
-  main.append(
+  add(main, 
     h("h1", null, "Page not found"),
     h("p", null, "There is no page at this address. ", h("a", {href: "/"}, "See all events")),
   );
@@ -67,6 +68,7 @@ async function render({focus}) {
     }
     cleanup = null;
   }
+  rendered = window.location.pathname + window.location.search;
   const main = document.getElementById("main");
   clear(main);
   const found = match(window.location.pathname);
@@ -86,7 +88,7 @@ async function render({focus}) {
     }
     console.error(err);
     clear(main);
-    main.append(
+    add(main, 
       h("h1", null, err && err.status === 404 ? "Not found" : "Something went wrong"),
       h("p", {role: "alert"}, (err && err.message) || String(err)),
     );
@@ -136,6 +138,11 @@ function onClick(event) {
 // Starts the router: renders the current URL and follows link clicks and back/forward.
 export function start() {
   document.addEventListener("click", onClick);
-  window.addEventListener("popstate", () => render({focus: true}));
+  window.addEventListener("popstate", () => {
+    // A click on an in-page #fragment link pops state too: the page stays.
+    if (window.location.pathname + window.location.search !== rendered) {
+      render({focus: true});
+    }
+  });
   return render({focus: false});
 }
