@@ -17,6 +17,51 @@ let refreshing = null; // the refresh in flight, shared by every caller
 let timer = null;
 const listeners = new Set();
 
+// Tabs of this origin answer "is this refresh token yours?" on a
+// BroadcastChannel, by a SHA-256 fingerprint (the token itself is not sent).
+const DUPLICATE_WAIT_MS = 100;
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("scoreline.auth") : null;
+
+async function fingerprint(token) {
+  if (!token || !(globalThis.crypto && crypto.subtle)) {
+    return null;
+  }
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+if (channel) {
+  channel.addEventListener("message", async (event) => {
+    const msg = event.data || {};
+    if (msg.type === "held?" && msg.fp && msg.fp === (await fingerprint(refreshToken()))) {
+      channel.postMessage({type: "held", fp: msg.fp});
+    }
+  });
+}
+
+// Resolves to true when another open tab holds this refresh token.
+async function heldElsewhere(token) {
+  const fp = await fingerprint(token);
+  if (!channel || !fp) {
+    return false;
+  }
+  return new Promise((resolve) => {
+    const onMessage = (event) => {
+      if (event.data && event.data.type === "held" && event.data.fp === fp) {
+        done(true);
+      }
+    };
+    const timer = setTimeout(() => done(false), DUPLICATE_WAIT_MS);
+    function done(result) {
+      clearTimeout(timer);
+      channel.removeEventListener("message", onMessage);
+      resolve(result);
+    }
+    channel.addEventListener("message", onMessage);
+    channel.postMessage({type: "held?", fp});
+  });
+}
+
 // Thrown for a non-2xx answer of /api/v1/auth/*: the same shape as api.js's
 // ApiError (.status, .problem), so pages show it with dom.showProblem.
 export class AuthError extends Error {
@@ -273,6 +318,13 @@ let restoring = null;
 export function restore() {
   if (!restoring) {
     restoring = (async () => {
+      if (refreshToken() && (await heldElsewhere(refreshToken()))) {
+        // A duplicated tab got a copy of sessionStorage: two tabs holding one
+        // refresh token would sign each other out at the next rotation
+        // (reuse detection, docs/auth.md). The copy is dropped here only.
+        access = null;
+        storeRefresh(null);
+      }
       if (refreshToken()) {
         try {
           await refresh();

@@ -7,6 +7,7 @@ import {api} from "../../api.js";
 import * as auth from "../../auth.js";
 import {field, selectField, onSubmit, say, value, intValue, requireUser, when, scoreText, problemOf, put} from "./ui.js";
 import {eventFields, eventBody, EVENT_ALIASES} from "./event-form.js";
+import {eventBySlug} from "../fan/data.js";
 
 const STATUSES = ["draft", "scheduled", "live", "completed", "archived"];
 const ROLES = ["organizer", "scorekeeper", "viewer"];
@@ -416,7 +417,7 @@ export async function eventConsole({params, main}) {
   // Loads everything again and redraws; message goes to the status line,
   // focusSelector names the input that gets the focus back after the redraw.
   async function reload(message, focusSelector) {
-    const ev = (await api("GET", `/api/v1/events/${encodeURIComponent(params.slug)}`)).body;
+    const ev = /^\d+$/.test(params.slug) ? (await api("GET", `/api/v1/events/${params.slug}`)).body : await eventBySlug(params.slug);
     let members = [];
     let myRole = null;
     try {

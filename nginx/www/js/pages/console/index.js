@@ -6,6 +6,7 @@ import {api} from "../../api.js";
 import {navigate} from "../../router.js";
 import {field, onSubmit, value, requireUser} from "./ui.js";
 import {eventFields, eventBody, EVENT_ALIASES} from "./event-form.js";
+import {eventBySlug} from "../fan/data.js";
 import {eventConsole} from "./event.js";
 import {scoreEntry} from "./game.js";
 
@@ -44,8 +45,8 @@ async function consoleHome({main}) {
   );
   onSubmit(open, async () => {
     const slug = value(open, "slug").replace(/^.*\/events\//, "").replace(/\/.*$/, "");
-    const res = await api("GET", `/api/v1/events/${encodeURIComponent(slug)}`);
-    navigate(`/console/events/${encodeURIComponent(res.body.slug)}`);
+    const ev = await eventBySlug(slug);
+    navigate(`/console/events/${encodeURIComponent(ev.slug)}`);
   });
   const create = h("form", {class: "stack", novalidate: true}, eventFields(null), h("button", {type: "submit", class: "primary"}, "Create event"));
   onSubmit(
