@@ -42,7 +42,7 @@ function match(pathname) {
 }
 
 function notFound({main}) {
-  add(main, 
+  add(main,
     h("h1", null, "Page not found"),
     h("p", null, "There is no page at this address. ", h("a", {href: "/"}, "See all events")),
   );
@@ -88,7 +88,7 @@ async function render({focus}) {
     }
     console.error(err);
     clear(main);
-    add(main, 
+    add(main,
       h("h1", null, err && err.status === 404 ? "Not found" : "Something went wrong"),
       h("p", {role: "alert"}, (err && err.message) || String(err)),
     );

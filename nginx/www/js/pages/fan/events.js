@@ -78,7 +78,7 @@ export async function eventsPage({main, query}) {
   const list = h("ul", {class: "event-list"});
   const summary = h("p", {class: "result-count", role: "status"});
   const more = h("div", {class: "more"});
-  add(main, 
+  add(main,
     h("h1", null, "Events"),
     h("p", null, "Tournaments and leagues with live scores. ", h("a", {href: "/api-docs/"}, "API documentation")),
     form,
@@ -111,7 +111,7 @@ export async function eventsPage({main, query}) {
     shown += (res.body.items || []).length;
     summary.textContent = shown === 0 ? "No events match." : `${shown} event${shown === 1 ? "" : "s"} shown.`;
     if (res.body.next_cursor) {
-      add(more, 
+      add(more,
         h("button", {type: "button", class: "secondary", on: {click: () => load(res.body.next_cursor)}}, "Show more events"),
       );
     }
