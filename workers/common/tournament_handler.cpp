@@ -6,6 +6,7 @@
 #include "common/preconditions.hpp"
 #include "common/time_text.hpp"
 #include "common/validation.hpp"
+#include "event/slug.hpp"
 #include "handlers/authenticate.hpp"
 #include "http/json_body.hpp"
 #include "text/text_policy.hpp"
@@ -84,6 +85,20 @@ std::optional<std::string> QueryReader::date(const char* name) {
     }
     if (!tournament::parse_date(*v)) {
         errors_.push_back({name, "must be a date as YYYY-MM-DD"});
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<std::string> QueryReader::slug(const char* name) {
+    auto v = req_.query_param(name);
+    if (!v) {
+        return std::nullopt;
+    }
+    if (!tournament::is_valid_slug(*v)) {
+        errors_.push_back({name,
+                           "must be a slug: lower-case letters and digits in groups joined by "
+                           "single '-', at most 120 characters"});
         return std::nullopt;
     }
     return v;

@@ -35,7 +35,9 @@ class QueryReader {
     // One of `allowed`.
     [[nodiscard]] std::optional<std::string> choice(const char* name,
                                                     std::initializer_list<const char*> allowed);
-    [[nodiscard]] std::optional<std::string> date(const char* name);     // YYYY-MM-DD
+    [[nodiscard]] std::optional<std::string> date(const char* name);  // YYYY-MM-DD
+    // An event slug (lower-case letters and digits joined by single '-').
+    [[nodiscard]] std::optional<std::string> slug(const char* name);
     [[nodiscard]] std::optional<std::string> instant(const char* name);  // -> UTC ISO-8601
     // `limit` (1-200, default 50).
     [[nodiscard]] int limit();
