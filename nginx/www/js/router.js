@@ -32,9 +32,13 @@ function match(pathname) {
     const m = r.regex.exec(pathname);
     if (m) {
       const params = {};
-      r.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1]);
-      });
+      try {
+        r.names.forEach((name, i) => {
+          params[name] = decodeURIComponent(m[i + 1]);
+        });
+      } catch {
+        return null; // a malformed %-escape: no such page
+      }
       return {render: r.render, params};
     }
   }

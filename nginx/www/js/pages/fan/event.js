@@ -5,7 +5,7 @@ import {add, clear, h, problemBox} from "../../dom.js";
 import {dayKey, formatLabel, longDate, scoreText, shortDate, statusLabel, teamName, tiebreakerLabel} from "../../format.js";
 import {openStream} from "../../live.js";
 import {askBox} from "./ask.js";
-import {bracketView} from "./bracket.js";
+import {bracketView, roundName} from "./bracket.js";
 import {allGames, eventBySlug, isKnockout, standings} from "./data.js";
 import {gameRow, updateGameElements} from "./games.js";
 
@@ -111,7 +111,7 @@ function tiebreakers(event) {
   );
 }
 
-function gamesByRound(games, slug) {
+function gamesByRound(games, slug, knockout) {
   const rounds = new Map();
   for (const g of games) {
     if (!rounds.has(g.round)) {
@@ -119,6 +119,7 @@ function gamesByRound(games, slug) {
     }
     rounds.get(g.round).push(g);
   }
+  const lastRound = Math.max(...rounds.keys());
   return [...rounds.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([round, list]) => {
@@ -127,7 +128,7 @@ function gamesByRound(games, slug) {
       return h(
         "section",
         {class: "game-group"},
-        h("h3", null, `Round ${round}`, h("span", {class: "muted"}, ` · ${when}`)),
+        h("h3", null, knockout ? roundName(round, lastRound) : `Round ${round}`, h("span", {class: "muted"}, ` · ${when}`)),
         h("ul", {class: "games"}, list.map((g) => gameRow(g, {slug}))),
       );
     });
@@ -255,7 +256,7 @@ export async function eventPage({params, main}) {
     const activeHref = active?.getAttribute("href");
     add(
       clear(gamesHolder),
-      games.length === 0 ? h("p", null, "No games scheduled yet.") : gamesMode === "round" ? gamesByRound(games, slug) : gamesByDate(games, slug),
+      games.length === 0 ? h("p", null, "No games scheduled yet.") : gamesMode === "round" ? gamesByRound(games, slug, knockout) : gamesByDate(games, slug),
     );
     if (activeGame && activeHref) {
       const links = gamesHolder.querySelectorAll(`[data-game-id="${Number(activeGame)}"] a`);

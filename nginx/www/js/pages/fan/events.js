@@ -1,6 +1,6 @@
 // "/": the events list with search and filters (q, sport, status, from, to).
-import {api} from "../../api.js";
-import {add, clear, h, problemBox, uid} from "../../dom.js";
+import {api, ApiError} from "../../api.js";
+import {add, clear, h, problemBox, showProblem, uid} from "../../dom.js";
 import {formatLabel, shortDate, statusLabel} from "../../format.js";
 import {navigate} from "../../router.js";
 
@@ -96,7 +96,12 @@ export async function eventsPage({main, query}) {
     try {
       res = await api("GET", "/api/v1/events", {query: filters, signal: controller.signal});
     } catch (err) {
-      if (err.name !== "AbortError") {
+      if (err.name === "AbortError") {
+        return;
+      }
+      if (err instanceof ApiError && err.status === 422) {
+        showProblem(form, err.problem); // e.g. a bad date next to its field
+      } else {
         add(more, problemBox(err));
       }
       return;
