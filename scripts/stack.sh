@@ -591,7 +591,7 @@ start_api() {
     local cmd=(env "--default-signal=INT,QUIT"
         SCORELINE_DATABASE_URL="$(database_url)" SCORELINE_LISTEN="unix:$API_SOCK"
         SCORELINE_SOCKET_MODE=0660 SCORELINE_LOG_LEVEL="$LOG_LEVEL"
-        SCORELINE_TLS_CERTIFICATE="$TLS_DIR/cert.pem"
+        SCORELINE_TLS_CERTIFICATE="$TLS_DIR/cert.pem" SCORELINE_MAIL_SINK_FILE="$LOGS/mail.log"
         SCORELINE_JWT_SIGNING_KEY="$(jwt_setting SCORELINE_JWT_SIGNING_KEY)"
         SCORELINE_JWT_VERIFY_KEYS="$(jwt_setting SCORELINE_JWT_VERIFY_KEYS)" "$API_BIN")
     if is_root; then

@@ -115,6 +115,9 @@ const std::vector<Setting>& known_settings() {
         {"SCORELINE_JWT_LEEWAY_S", "30", "clock skew allowed on exp, nbf and iat, 0..300 s"},
         {"SCORELINE_REFRESH_TOKEN_TTL_S", "2592000", "lifetime of a refresh token (30 days)"},
         {"SCORELINE_PASSWORD_RESET_TTL_S", "1800", "lifetime of a password-reset token (30 min)"},
+        {"SCORELINE_MAIL_SINK_FILE", "",
+         "local stacks only: absolute path of a file every queued mail (reset links included) "
+         "is appended to; unset: off"},
         {"SCORELINE_PASSWORD_RESET_MAX_PER_WINDOW", "3",
          "reset mails per account inside the window, 1..1000; more requests send nothing"},
         {"SCORELINE_PASSWORD_RESET_WINDOW_S", "3600",

@@ -105,7 +105,7 @@ int create(int argc, char** argv, const config::Source& src) {
     }
     const ApiConfig cfg = load_api_config(src);
     db::Connection conn = db::Connection::open(cfg.database);
-    accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}};
+    accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}, std::nullopt};
     accounts::Call call{conn, runtime, {}, cfg.db_retry_attempts};
     try {
         const accounts::User user = accounts::register_account(
@@ -135,7 +135,7 @@ int set_role(int argc, char** argv, const config::Source& src) {
     }
     const ApiConfig cfg = load_api_config(src);
     db::Connection conn = db::Connection::open(cfg.database);
-    accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}};
+    accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}, std::nullopt};
     accounts::Call call{conn, runtime, {}, cfg.db_retry_attempts};
     accounts::RoleChange change;
     try {

@@ -68,6 +68,10 @@ int main(int argc, char** argv) {
         slog::set_level(cfg.log_level);
         // Keys, hasher and policies, loaded before the workers fork.
         accounts::install_auth_runtime(accounts::load_auth_runtime(source));
+        if (const auto& sink = accounts::auth_runtime().mail_sink_file) {
+            // Reset tokens go to that file: fine for a local stack, never for production.
+            slog::warn("mail_sink_enabled", {{"file", *sink}});
+        }
         const api::Router router = api::build_router();
         api::Master master(cfg, router);
         return master.run();

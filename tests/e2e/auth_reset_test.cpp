@@ -1,10 +1,12 @@
 // Password reset through nginx: the request answers the same for known and
-// unknown emails; the token reaches mail_outbox only (hashed in
-// password_resets, absent from the log); confirming applies the password
+// unknown emails; the token reaches mail_outbox and the local mail sink only
+// (hashed in password_resets, absent from the log); confirming applies the password
 // policy, works once, and ends every session of the account. A new request
 // replaces the account's open token; past the per-account limit (3 per hour
 // by default) requests answer the same but create no token and no mail, also
 // when they come from many addresses at once.
+#include <sys/stat.h>
+
 #include <regex>
 #include <thread>
 
@@ -78,6 +80,26 @@ TEST(AuthReset, RequestLooksTheSameForKnownAndUnknownEmails) {
                             "' AND octet_length(pr.token_hash) = 32 AND pr.expires_at BETWEEN "
                             "now() + interval '29 minutes' AND now() + interval '31 minutes'"),
               "1");
+}
+
+TEST(AuthReset, TheMailSinkHoldsTheResetLink) {
+    const auto account = authtest::register_account("reset-sink");
+    ASSERT_EQ(request_reset(account.email).status, 202);
+    const std::string token = token_from_mail(account.email);
+    ASSERT_FALSE(token.empty());
+    // The whole mail, with the link the web UI's confirm page takes.
+    const std::string sink = authtest::mail_sink_text();
+    const auto at = sink.rfind("To: " + account.email + "\n");
+    ASSERT_NE(at, std::string::npos) << sink;
+    const std::string mail = sink.substr(at, sink.find("\n----\n", at) - at);
+    EXPECT_NE(mail.find("Subject: Reset your Scoreline password\n"), std::string::npos) << mail;
+    EXPECT_NE(mail.find("\n    /password-reset/confirm?token=" + token + "\n"), std::string::npos)
+        << mail;
+    struct stat st {};
+    ASSERT_EQ(::stat(authtest::mail_sink_path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    // The link's token works (the suite's log scan then checks it is in no log).
+    EXPECT_EQ(confirm(token, authtest::fresh_password()).status, 204);
 }
 
 TEST(AuthReset, ImplausibleEmailIs422) {

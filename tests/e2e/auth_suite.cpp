@@ -13,6 +13,7 @@ namespace authtest {
 namespace {
 
 harness::Stack* g_stack = nullptr;
+harness::TempDir* g_mail_dir = nullptr;  // holds the mail sink file
 std::mutex g_mu;
 std::set<std::string> g_secrets;
 std::atomic<int> g_next_ip{10};
@@ -36,8 +37,12 @@ class AuthEnvironment : public ::testing::Environment {
         // Argon2id costs ~30-60 ms here, so that a login that skipped the hash
         // would stand out in the timing test; failures are throttled after 5
         // with a 1 s base delay so the throttle tests stay short.
+        // The local stack's mail sink: outside the stack's logs, like .run/logs/mail.log
+        // beside api.log; the log scan covers the logs, not this file.
+        g_mail_dir = new harness::TempDir("mail");
         g_stack = new harness::Stack(
-            harness::StackOptions::with(2, {{"SCORELINE_ARGON2_OPSLIMIT", "2"},
+            harness::StackOptions::with(2, {{"SCORELINE_MAIL_SINK_FILE", mail_sink_path()},
+                                            {"SCORELINE_ARGON2_OPSLIMIT", "2"},
                                             {"SCORELINE_ARGON2_MEMLIMIT_KIB", "32768"},
                                             {"SCORELINE_LOGIN_DELAY_BASE_S", "1"},
                                             {"SCORELINE_LOGIN_DELAY_MAX_S", "60"}}));
@@ -83,6 +88,14 @@ class AuthEnvironment : public ::testing::Environment {
 
 harness::Stack& stack() {
     return *g_stack;
+}
+
+std::string mail_sink_path() {
+    return g_mail_dir->path() + "/mail.log";
+}
+
+std::string mail_sink_text() {
+    return harness::read_file(mail_sink_path());
 }
 
 std::string secret(const std::string& value) {

@@ -20,6 +20,10 @@ namespace authtest {
 
 harness::Stack& stack();
 
+// The stack's mail sink file (SCORELINE_MAIL_SINK_FILE) and its text so far.
+std::string mail_sink_path();
+std::string mail_sink_text();
+
 // Remembers a secret (password or token) for the final log scan.
 std::string secret(const std::string& value);
 

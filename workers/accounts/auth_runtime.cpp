@@ -30,8 +30,17 @@ PasswordRules load_password_rules(const config::Source& src) {
 }
 
 std::unique_ptr<AuthRuntime> load_auth_runtime(const config::Source& src) {
-    return std::make_unique<AuthRuntime>(AuthRuntime{
-        load_password_rules(src), auth::load_token_settings(src), auth::load_throttle_policy(src)});
+    auto runtime = std::make_unique<AuthRuntime>(
+        AuthRuntime{load_password_rules(src), auth::load_token_settings(src),
+                    auth::load_throttle_policy(src), std::nullopt});
+    const std::string sink = src.get_string("SCORELINE_MAIL_SINK_FILE", "");
+    if (!sink.empty()) {
+        if (sink.front() != '/') {
+            throw config::Error("SCORELINE_MAIL_SINK_FILE: must be an absolute path");
+        }
+        runtime->mail_sink_file = sink;
+    }
+    return runtime;
 }
 
 void install_auth_runtime(std::unique_ptr<AuthRuntime> runtime) {

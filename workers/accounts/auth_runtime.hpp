@@ -5,6 +5,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "auth/password.hpp"
 #include "auth/policy.hpp"
@@ -22,6 +24,8 @@ struct AuthRuntime {
     PasswordRules passwords;
     auth::TokenSettings tokens;
     auth::ThrottlePolicy throttle;
+    // SCORELINE_MAIL_SINK_FILE (accounts/mail_sink.hpp); unset in production.
+    std::optional<std::string> mail_sink_file;
 };
 
 // Throws config::Error naming the setting at fault.

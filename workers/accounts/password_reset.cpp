@@ -1,6 +1,7 @@
 // Password reset request and confirmation; see password_reset.hpp.
 #include "accounts/password_reset.hpp"
 
+#include "accounts/mail_sink.hpp"
 #include "accounts/reset_repository.hpp"
 #include "accounts/session_repository.hpp"
 #include "accounts/user_repository.hpp"
@@ -17,6 +18,8 @@ namespace {
                                           {{"token", "is invalid, expired or already used"}});
 }
 
+constexpr std::string_view kResetSubject = "Reset your Scoreline password";
+
 std::string reset_mail_body(const std::string& display_name, const std::string& token,
                             std::chrono::seconds ttl) {
     return "Hello " + display_name +
@@ -25,7 +28,12 @@ std::string reset_mail_body(const std::string& display_name, const std::string& 
            "This is your reset token. It works once, for " +
            std::to_string(ttl.count() / 60) + " minutes:\n\n    " + token +
            "\n\n"
-           "Send it with your new password to POST /api/v1/auth/password-reset/confirm as\n"
+           "Open this page of the Scoreline site to choose a new password:\n\n"
+           "    /password-reset/confirm?token=" +
+           token +
+           "\n\n"
+           "or send the token with your new password to POST "
+           "/api/v1/auth/password-reset/confirm as\n"
            "{\"token\": \"...\", \"new_password\": \"...\"}. Every session of the account ends "
            "then.\n\n"
            "If you did not ask for this, ignore this message: your password stays as it is.\n";
@@ -38,6 +46,8 @@ void request_password_reset(Call& call, std::string_view email_raw) {
     if (auto why = auth::email_problem(email)) {
         throw domain::Refusal::invalid_fields("the body has invalid fields", {{"email", *why}});
     }
+    std::string mail_to;
+    std::string mail_body;
     const auto mail_id = db::with_retry(call.db, call.attempts, [&](db::Tx& tx) {
         std::optional<std::int64_t> queued;
         auto account = users::find_by_email(tx, email);
@@ -65,9 +75,9 @@ void request_password_reset(Call& call, std::string_view email_raw) {
         const auth::OpaqueToken token = auth::new_opaque_token();
         const std::int64_t reset_id =
             resets::insert(tx, token.hash_hex, user_id, rules.reset_ttl, call.origin.ip);
-        queued = mail::queue(
-            tx, user_id, account->user.email, "password_reset", "Reset your Scoreline password",
-            reset_mail_body(account->user.display_name, token.text, rules.reset_ttl));
+        mail_to = account->user.email;
+        mail_body = reset_mail_body(account->user.display_name, token.text, rules.reset_ttl);
+        queued = mail::queue(tx, user_id, mail_to, "password_reset", kResetSubject, mail_body);
         audit::record(tx, call.origin,
                       {std::nullopt, "auth.password_reset_requested", "user", user_id, std::nullopt,
                        nlohmann::json{{"email", email},
@@ -77,8 +87,13 @@ void request_password_reset(Call& call, std::string_view email_raw) {
         return queued;
     });
     if (mail_id) {
-        // The local stack's "mailer": the body (with the token) stays in mail_outbox.
+        // No mailer: the body (with the token) stays in mail_outbox, and goes
+        // to the local stack's mail sink when one is set; never to the log.
         slog::info("mail_queued", {{"mail_id", *mail_id}, {"kind", "password_reset"}});
+        if (call.auth.mail_sink_file) {
+            write_to_sink(*call.auth.mail_sink_file,
+                          {*mail_id, mail_to, "password_reset", kResetSubject, mail_body});
+        }
     }
 }
 

@@ -30,7 +30,7 @@ int usage() {
 
 // The demo organizer's id: registered now (random password, never shown) or found.
 std::int64_t demo_organizer(db::Connection& conn, const config::Source& src, int attempts) {
-    accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}};
+    accounts::AuthRuntime runtime{accounts::load_password_rules(src), {}, {}, std::nullopt};
     accounts::Call call{conn, runtime, {}, attempts};
     unsigned char raw[24];
     randombytes_buf(raw, sizeof raw);
