@@ -1,8 +1,8 @@
 // The TLS edge: protocol versions checked with openssl s_client (TLS 1.0 and
 // 1.1 refused by the server, 1.2 and 1.3 accepted), the HTTP->HTTPS redirect,
 // and the security headers plus X-Request-ID on a response of every class:
-// static page and asset, API 200, API 4xx, API 500, nginx's own 404, 413 (API
-// and auth body limits) and 429, and a stream through scoreline-sse. Also: no
+// static page, asset and UI page (SPA fallback to index.html), API 200, API 4xx, API 500, nginx's
+// own 404, 413 (API and auth body limits) and 429, and a stream through scoreline-sse. Also: no
 // CORS header while CORS_ORIGINS is unset. The limits themselves are tested in
 // edge_ratelimit_test.cpp.
 #include <gtest/gtest.h>
@@ -105,11 +105,13 @@ struct Case {
 TEST_F(EdgeTest, SecurityHeadersOnEveryClassOfResponse) {
     const std::vector<Case> cases = {
         {"static page", "GET", "/", "", 200},
-        {"static asset", "GET", "/style.css", "", 200},
+        {"static asset", "GET", "/css/style.css", "", 200},
+        {"UI page (index.html)", "GET", "/events/some-event", "", 200},
         {"API 200", "GET", "/api/v1/version", "", 200},
         {"API 4xx", "GET", "/api/v1/nothing-here", "", 404},
         {"API 500", "GET", "/api/v1/_test/fail", "", 500},
         {"nginx 404", "GET", "/no-such-file.html", "", 404},
+        {"nginx 404 asset", "GET", "/js/no-such-module.js", "", 404},
         {"nginx 413", "POST", "/api/v1/_test/echo", std::string(2 << 20, 'x'), 413},
         {"nginx 413 auth", "POST", "/api/v1/auth/login", std::string(20 << 10, 'x'), 413,
          "127.0.0.67"},

@@ -16,14 +16,15 @@ constexpr db::Statement kInsert{
 // Optional filters as "$n IS NULL OR …": one prepared statement for every combination.
 constexpr db::Statement kList{
     "audit_list",
-    "SELECT id, actor_id, action, target_type, target_id, before::text, after::text, host(ip), "
-    "request_id, " SCORELINE_SQL_UTC_US("created_at") " "
-    "FROM audit_log "
-    "WHERE ($1::bigint IS NULL OR actor_id = $1) AND ($2::text IS NULL OR action = $2) "
-    "AND ($3::timestamptz IS NULL OR created_at >= $3) "
-    "AND ($4::timestamptz IS NULL OR created_at < $4) "
-    "AND ($5::bigint IS NULL OR id < $5) "
-    "ORDER BY id DESC LIMIT $6"};
+    "SELECT a.id, a.actor_id, a.action, a.target_type, a.target_id, a.before::text, "
+    "a.after::text, host(a.ip), a.request_id, " SCORELINE_SQL_UTC_US("a.created_at") ", "
+    "u.display_name "
+    "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
+    "WHERE ($1::bigint IS NULL OR a.actor_id = $1) AND ($2::text IS NULL OR a.action = $2) "
+    "AND ($3::timestamptz IS NULL OR a.created_at >= $3) "
+    "AND ($4::timestamptz IS NULL OR a.created_at < $4) "
+    "AND ($5::bigint IS NULL OR a.id < $5) "
+    "ORDER BY a.id DESC LIMIT $6"};
 
 bool is_ip_address(const std::string& text) {
     unsigned char buf[sizeof(in6_addr)];
@@ -71,6 +72,10 @@ Page list(db::Connection& conn, const Filter& f) {
         item["id"] = r.get<std::int64_t>(i, 0);
         auto actor = r.get_opt<std::int64_t>(i, 1);
         item["actor_id"] = actor ? nlohmann::json(*actor) : nlohmann::json(nullptr);
+        // Null for the system and anonymous rows, and for a deleted account.
+        auto actor_name = r.get_opt<std::string>(i, 10);
+        item["actor_display_name"] =
+            actor_name ? nlohmann::json(*actor_name) : nlohmann::json(nullptr);
         item["action"] = r.get<std::string>(i, 2);
         item["target_type"] = r.get<std::string>(i, 3);
         auto target = r.get_opt<std::int64_t>(i, 4);

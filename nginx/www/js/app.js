@@ -1,0 +1,24 @@
+// Scoreline web UI entry point: restores the session, registers every page's
+// routes and starts the router. Loaded as a module (the CSP forbids inline script).
+import * as auth from "./auth.js";
+import {route, start} from "./router.js";
+import {register as fan} from "./pages/fan/index.js";
+import {register as account} from "./pages/account/index.js";
+import {register as consoleRoutes} from "./pages/console/index.js";
+import {register as admin} from "./pages/admin/index.js";
+
+fan(route);
+account(route);
+consoleRoutes(route);
+admin(route);
+
+async function main() {
+  try {
+    await auth.restore();
+  } catch (err) {
+    console.warn("session not restored", err);
+  }
+  await start();
+}
+
+main();
