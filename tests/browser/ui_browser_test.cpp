@@ -138,5 +138,38 @@ std::string UiBrowserTest::admin_password_;
 TEST_F(UiBrowserTest, ApiDocs) {
     run("api_docs");
 }
+// register → log in → create event → teams → schedule → scores → standings →
+// correction → history, all in the browser.
+TEST_F(UiBrowserTest, SeedFlow) {
+    run("seed_flow", 180s);
+}
+// A scorekeeper's score on a fan's event page within a second, no reload.
+TEST_F(UiBrowserTest, LiveScoreReachesAFan) {
+    run("live");
+}
+// Two scorekeepers on one game: the stale save shows the 412 message.
+TEST_F(UiBrowserTest, ConflictShowsTheCurrentScore) {
+    run("conflict");
+}
+// scoreline-sse restarted under a fan's page: no update missed.
+TEST_F(UiBrowserTest, ReconnectsAfterSseRestart) {
+    run("reconnect");
+}
+// 390 px wide: fan pages and score entry by touch, no sideways scroll.
+TEST_F(UiBrowserTest, PhoneWidth) {
+    run("phone");
+}
+// Log in and enter a score with the keyboard only.
+TEST_F(UiBrowserTest, KeyboardOnlyScoreEntry) {
+    run("keyboard");
+}
+// Audit log with display names, alerts with a status change.
+TEST_F(UiBrowserTest, AdminPages) {
+    run("admin");
+}
+// axe (light and dark) and screenshots of every page.
+TEST_F(UiBrowserTest, EveryPageAxeAndScreenshots) {
+    run("pages", 240s);
+}
 
 }  // namespace

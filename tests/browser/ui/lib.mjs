@@ -113,7 +113,9 @@ export async function newPage(browser, options = {}) {
     if (m.type() !== 'error') {
       return;
     }
-    const text = m.text();
+    // A failed load names its URL in the location, not in the text.
+    const where = m.location() && m.location().url ? ` (${m.location().url})` : '';
+    const text = m.text() + where;
     if (text.startsWith('CSP violation') || !allowed.some((re) => re.test(text))) {
       fail(`${label} ${page.url()}: console error: ${text}`);
     }
