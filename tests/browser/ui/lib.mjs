@@ -156,16 +156,17 @@ export async function runAxe(page, name) {
 }
 
 // Screenshots at 1280 and 390 px wide (light mode) into SCREENSHOT_DIR.
+// At each width the page must not scroll sideways (also without SCREENSHOT_DIR).
 export async function screenshots(page, name, { fullPage = true } = {}) {
-  if (!SCREENSHOT_DIR) {
-    return;
-  }
   const before = page.viewportSize();
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
     await sleep(200);
-    await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${width}.png`, fullPage,
-                            animations: 'disabled' });
+    await noSidewaysScroll(page, `${name} at ${width} px`);
+    if (SCREENSHOT_DIR) {
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${width}.png`, fullPage,
+                              animations: 'disabled' });
+    }
   }
   await page.setViewportSize(before);
 }
