@@ -1,6 +1,8 @@
 // ETag and If-Match / If-None-Match parsing; see preconditions.hpp.
 #include "common/preconditions.hpp"
 
+#include <sodium.h>
+
 #include <charconv>
 
 namespace tournament {
@@ -37,6 +39,24 @@ std::optional<std::int64_t> tag_version(std::string_view tag, bool allow_weak) {
     return version_of(tag.substr(1, tag.size() - 2));
 }
 
+// True when `match` holds for an item of the comma-separated list `header`.
+template <class Match>
+bool any_listed(std::optional<std::string_view> header, Match match) {
+    if (!header) {
+        return false;
+    }
+    std::string_view rest = *header;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const std::string_view item = trim(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        if (match(item)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 std::string etag_of(std::int64_t version) {
@@ -63,19 +83,27 @@ IfMatch parse_if_match(std::optional<std::string_view> header) {
 }
 
 bool if_none_match_hits(std::optional<std::string_view> header, std::int64_t version) {
-    if (!header) {
-        return false;
-    }
-    std::string_view rest = *header;
-    while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        const std::string_view item = trim(rest.substr(0, comma));
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-        if (item == "*" || tag_version(item, true) == version) {
-            return true;
+    return any_listed(header, [&](std::string_view item) {
+        return item == "*" || tag_version(item, true) == version;
+    });
+}
+
+std::string content_etag(std::string_view prefix, std::string_view content) {
+    unsigned char hash[16];
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(content.data()),
+                       content.size(), nullptr, 0);
+    char hex[sizeof hash * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    return "\"" + std::string(prefix) + "-" + hex + "\"";
+}
+
+bool if_none_match_lists(std::optional<std::string_view> header, std::string_view etag) {
+    return any_listed(header, [&](std::string_view item) {
+        if (item.starts_with("W/")) {
+            item.remove_prefix(2);
         }
-    }
-    return false;
+        return item == "*" || item == etag;
+    });
 }
 
 }  // namespace tournament

@@ -30,4 +30,13 @@ struct IfMatch {
 // comparison: W/"N" matches too).
 [[nodiscard]] bool if_none_match_hits(std::optional<std::string_view> header, std::int64_t version);
 
+// The strong tag of a representation that has no version of its own (the
+// live standings): "<prefix>-<32 hex digits of a BLAKE2b hash of content>".
+// Never equal to a version's tag.
+[[nodiscard]] std::string content_etag(std::string_view prefix, std::string_view content);
+
+// True when If-None-Match is "*" or lists `etag` (weak comparison).
+[[nodiscard]] bool if_none_match_lists(std::optional<std::string_view> header,
+                                       std::string_view etag);
+
 }  // namespace tournament

@@ -6,6 +6,7 @@
 #include "common/preconditions.hpp"
 #include "common/time_text.hpp"
 #include "common/validation.hpp"
+#include "event/slug.hpp"
 #include "handlers/authenticate.hpp"
 #include "http/json_body.hpp"
 #include "text/text_policy.hpp"
@@ -89,6 +90,20 @@ std::optional<std::string> QueryReader::date(const char* name) {
     return v;
 }
 
+std::optional<std::string> QueryReader::slug(const char* name) {
+    auto v = req_.query_param(name);
+    if (!v) {
+        return std::nullopt;
+    }
+    if (!tournament::is_valid_slug(*v)) {
+        errors_.push_back({name,
+                           "must be a slug: lower-case letters and digits in groups joined by "
+                           "single '-', at most 120 characters"});
+        return std::nullopt;
+    }
+    return v;
+}
+
 std::optional<std::string> QueryReader::instant(const char* name) {
     auto v = req_.query_param(name);
     if (!v) {
@@ -135,12 +150,15 @@ std::optional<std::int64_t> if_match_version(const Context& ctx, bool required) 
     return std::nullopt;
 }
 
-http::Response json_response(const Context& ctx, int status, const nlohmann::json& body,
-                             std::optional<std::int64_t> version) {
+namespace {
+
+// A JSON response with ETag `etag` when it is set.
+http::Response tagged_json(const Context& ctx, int status, const nlohmann::json& body,
+                           const std::optional<std::string>& etag) {
     http::Response r = http::Response::json(
         status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    if (version) {
-        r.set_header("ETag", tournament::etag_of(*version));
+    if (etag) {
+        r.set_header("ETag", *etag);
     }
     if (ctx.req.method == "GET") {
         // Anonymous answers never hold drafts; answers to a token may.
@@ -152,16 +170,41 @@ http::Response json_response(const Context& ctx, int status, const nlohmann::jso
     return r;
 }
 
+// The 304 answer for `etag`.
+http::Response not_modified_answer(const Context& ctx, const std::string& etag) {
+    http::Response r;
+    r.status = 304;
+    r.set_header("ETag", etag);
+    r.set_header("Cache-Control",
+                 ctx.req.header("authorization") ? "private, no-cache" : "no-cache");
+    return r;
+}
+
+}  // namespace
+
+http::Response json_response(const Context& ctx, int status, const nlohmann::json& body,
+                             std::optional<std::int64_t> version) {
+    return tagged_json(ctx, status, body,
+                       version ? std::optional(tournament::etag_of(*version)) : std::nullopt);
+}
+
+http::Response json_response(const Context& ctx, int status, const nlohmann::json& body,
+                             const std::string& etag) {
+    return tagged_json(ctx, status, body, etag);
+}
+
 std::optional<http::Response> not_modified(const Context& ctx, std::int64_t version) {
     if (!tournament::if_none_match_hits(ctx.req.header("if-none-match"), version)) {
         return std::nullopt;
     }
-    http::Response r;
-    r.status = 304;
-    r.set_header("ETag", tournament::etag_of(version));
-    r.set_header("Cache-Control",
-                 ctx.req.header("authorization") ? "private, no-cache" : "no-cache");
-    return r;
+    return not_modified_answer(ctx, tournament::etag_of(version));
+}
+
+std::optional<http::Response> not_modified(const Context& ctx, const std::string& etag) {
+    if (!tournament::if_none_match_lists(ctx.req.header("if-none-match"), etag)) {
+        return std::nullopt;
+    }
+    return not_modified_answer(ctx, etag);
 }
 
 http::Response page_response(const Context& ctx, tournament::Page page) {

@@ -35,7 +35,9 @@ class QueryReader {
     // One of `allowed`.
     [[nodiscard]] std::optional<std::string> choice(const char* name,
                                                     std::initializer_list<const char*> allowed);
-    [[nodiscard]] std::optional<std::string> date(const char* name);     // YYYY-MM-DD
+    [[nodiscard]] std::optional<std::string> date(const char* name);  // YYYY-MM-DD
+    // An event slug (lower-case letters and digits joined by single '-').
+    [[nodiscard]] std::optional<std::string> slug(const char* name);
     [[nodiscard]] std::optional<std::string> instant(const char* name);  // -> UTC ISO-8601
     // `limit` (1-200, default 50).
     [[nodiscard]] int limit();
@@ -58,8 +60,15 @@ class QueryReader {
                                            const nlohmann::json& body,
                                            std::optional<std::int64_t> version = std::nullopt);
 
+// The same with an entity tag that is no version (tournament::content_etag).
+[[nodiscard]] http::Response json_response(const Context& ctx, int status,
+                                           const nlohmann::json& body, const std::string& etag);
+
 // 304 when If-None-Match matches `version`, else nullopt.
 [[nodiscard]] std::optional<http::Response> not_modified(const Context& ctx, std::int64_t version);
+// 304 when If-None-Match lists `etag`, else nullopt.
+[[nodiscard]] std::optional<http::Response> not_modified(const Context& ctx,
+                                                         const std::string& etag);
 
 // {items, next_cursor}.
 [[nodiscard]] http::Response page_response(const Context& ctx, tournament::Page page);

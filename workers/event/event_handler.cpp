@@ -83,15 +83,25 @@ http::Response list(Context& ctx) {
     q.status = query.choice("status", {"draft", "scheduled", "live", "completed", "archived"});
     q.from = query.date("from");
     q.to = query.date("to");
+    q.slug = query.slug("slug");
     q.cursor = query.cursor();
     q.limit = query.limit();
     query.finish();
     return page_response(ctx, tournament::list_events(ctx.db(), caller, q));
 }
 
+// {id} is an event id when it is all digits, else a slug (a slug made of
+// digits only is reachable through GET /events?slug= alone).
+bool is_id_segment(std::string_view segment) {
+    return !segment.empty() && segment.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 http::Response get(Context& ctx) {
     const tournament::Caller caller = caller_of(ctx);
-    const auto event = tournament::get_event(ctx.db(), caller, id_param(ctx, "id"));
+    const std::string& segment = ctx.req.param("id");
+    const auto event = is_id_segment(segment)
+                           ? tournament::get_event(ctx.db(), caller, id_param(ctx, "id"))
+                           : tournament::get_event_by_slug(ctx.db(), caller, segment);
     if (auto r = not_modified(ctx, event.version)) {
         return *r;
     }

@@ -53,6 +53,8 @@ constexpr db::Statement kUpdate{
     "tiebreakers = ARRAY(SELECT jsonb_array_elements_text($13::jsonb)), version = version + 1 "
     "WHERE id = $1 RETURNING version"};
 
+constexpr db::Statement kIdOfSlug{"tour_event_id_of_slug", "SELECT id FROM events WHERE slug = $1"};
+
 constexpr db::Statement kSlugTaken{"tour_event_slug_taken",
                                    "SELECT 1 FROM events WHERE slug = $1 AND id <> $2"};
 
@@ -70,13 +72,14 @@ constexpr db::Statement kTimeZone{"tour_time_zone_exists",
     "WHERE ($2::text IS NULL OR e.sport = $2) AND ($3::text IS NULL OR e.status = $3) "        \
     "AND ($4::date IS NULL OR e.starts_on >= $4) AND ($5::date IS NULL OR e.starts_on <= $5) " \
     "AND (e.starts_on, e.id) > ($6::date, $7::bigint) "                                        \
-    "AND (e.status <> 'draft' OR $8::boolean OR m.role IS NOT NULL) "
+    "AND (e.status <> 'draft' OR $8::boolean OR m.role IS NOT NULL) "                          \
+    "AND ($10::text IS NULL OR e.slug = $10) "
 constexpr db::Statement kList{"tour_event_list",
                               SL_LIST_HEAD "ORDER BY e.starts_on, e.id LIMIT $9"};
 // The name search: a pattern with its LIKE metacharacters escaped, matched by
 // the trigram index on lower(name).
 constexpr db::Statement kSearch{"tour_event_search", SL_LIST_HEAD
-                                "AND lower(e.name) LIKE '%' || lower($10) || '%' ESCAPE '\\' "
+                                "AND lower(e.name) LIKE '%' || lower($11) || '%' ESCAPE '\\' "
                                 "ORDER BY e.starts_on, e.id LIMIT $9"};
 #undef SL_LIST_HEAD
 
@@ -161,6 +164,14 @@ std::optional<EventRow> find(db::Tx& tx, std::int64_t event_id) {
     return read_event(r, 0);
 }
 
+std::optional<std::int64_t> id_of_slug(db::Tx& tx, const std::string& slug) {
+    db::Result r = tx.exec(kIdOfSlug, slug);
+    if (r.empty()) {
+        return std::nullopt;
+    }
+    return r.get<std::int64_t>(0, 0);
+}
+
 std::optional<std::int64_t> insert(db::Tx& tx, const EventRow& e) {
     db::Result r =
         tx.exec(kInsert, e.name, e.slug, e.sport, domain::to_string(e.format),
@@ -194,9 +205,9 @@ bool time_zone_exists(db::Tx& tx, const std::string& name) {
 std::vector<ListedEvent> list(db::Tx& tx, const EventFilter& f) {
     db::Result r =
         f.q ? tx.exec(kSearch, f.viewer_id, f.sport, f.status, f.from, f.to, f.after_starts_on,
-                      f.after_id, f.viewer_is_admin, f.limit + 1, like_escape(*f.q))
+                      f.after_id, f.viewer_is_admin, f.limit + 1, f.slug, like_escape(*f.q))
             : tx.exec(kList, f.viewer_id, f.sport, f.status, f.from, f.to, f.after_starts_on,
-                      f.after_id, f.viewer_is_admin, f.limit + 1);
+                      f.after_id, f.viewer_is_admin, f.limit + 1, f.slug);
     std::vector<ListedEvent> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {

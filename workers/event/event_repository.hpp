@@ -61,6 +61,10 @@ namespace event_repo {
 
 [[nodiscard]] std::optional<EventRow> find(db::Tx& tx, std::int64_t event_id);
 
+// The id of the event whose slug is `slug`, if any (drafts included: the
+// caller authorizes).
+[[nodiscard]] std::optional<std::int64_t> id_of_slug(db::Tx& tx, const std::string& slug);
+
 // Inserts with event.slug; nullopt when another event has that slug (nothing
 // is written then, and the transaction stays usable).
 [[nodiscard]] std::optional<std::int64_t> insert(db::Tx& tx, const EventRow& event);
@@ -84,6 +88,7 @@ struct EventFilter {
     std::optional<std::string> status;
     std::optional<std::string> from;            // starts_on >= from (YYYY-MM-DD)
     std::optional<std::string> to;              // starts_on <= to
+    std::optional<std::string> slug;            // exactly this slug
     std::string after_starts_on = "-infinity";  // the keyset: rows after (date, id)
     std::int64_t after_id = 0;
     int limit = 50;

@@ -154,6 +154,16 @@ EnumFields apply(const EventPatch& p, EventRow& e) {
     return sent;
 }
 
+// The event `event_id` for a caller who may read it (404 otherwise).
+EventRow read_event(db::Tx& tx, const Caller& caller, std::int64_t event_id) {
+    (void)require_event(tx, caller, event_id, authz::Action::kReadEvent);
+    auto row = event_repo::find(tx, event_id);
+    if (!row) {
+        throw domain::Refusal::not_found("no event or game with this id");
+    }
+    return *row;
+}
+
 }  // namespace
 
 EventRow create_event_in(db::Tx& tx, const Caller& caller, const EventInput& in) {
@@ -203,13 +213,22 @@ EventRow create_event(db::Connection& conn, const Caller& caller, const EventInp
 }
 
 EventRow get_event(db::Connection& conn, const Caller& caller, std::int64_t event_id) {
+    return db::with_retry(conn, caller.attempts,
+                          [&](db::Tx& tx) { return read_event(tx, caller, event_id); });
+}
+
+EventRow get_event_by_slug(db::Connection& conn, const Caller& caller, const std::string& slug) {
     return db::with_retry(conn, caller.attempts, [&](db::Tx& tx) {
-        (void)require_event(tx, caller, event_id, authz::Action::kReadEvent);
-        auto row = event_repo::find(tx, event_id);
-        if (!row) {
-            throw domain::Refusal::not_found("no event or game with this id");
+        const auto id = is_valid_slug(slug) ? event_repo::id_of_slug(tx, slug) : std::nullopt;
+        const auto access =
+            id ? event_repo::access(tx, *id, caller.user_id(), Lock::kNone) : std::nullopt;
+        // A draft the caller may not read answers like an unknown slug, word for word.
+        if (!access || authz::may(caller.actor, authz::Action::kReadEvent,
+                                  authz::Resource::event(access->role, access->draft())) !=
+                           authz::Decision::kAllow) {
+            throw domain::Refusal::not_found("no event with this slug");
         }
-        return *row;
+        return read_event(tx, caller, *id);
     });
 }
 
@@ -222,6 +241,7 @@ Page list_events(db::Connection& conn, const Caller& caller, const EventListQuer
     f.status = query.status;
     f.from = query.from;
     f.to = query.to;
+    f.slug = query.slug;
     f.limit = query.limit;
     if (query.cursor) {
         const Cursor c = client_cursor(kEventCursor, query.cursor, [](std::string_view key) {

@@ -50,6 +50,7 @@ struct EventListQuery {
     std::optional<std::string> status;
     std::optional<std::string> from;
     std::optional<std::string> to;
+    std::optional<std::string> slug;    // exactly this slug (at most one item)
     std::optional<std::string> cursor;  // as the client sent it
     int limit = 50;
 };
@@ -65,6 +66,10 @@ struct Page {
 [[nodiscard]] EventRow create_event(db::Connection& conn, const Caller& caller,
                                     const EventInput& input);
 [[nodiscard]] EventRow get_event(db::Connection& conn, const Caller& caller, std::int64_t event_id);
+// The event whose slug is `slug`: the same answers as get_event (404 for an
+// unknown slug or a draft the caller may not read).
+[[nodiscard]] EventRow get_event_by_slug(db::Connection& conn, const Caller& caller,
+                                         const std::string& slug);
 [[nodiscard]] Page list_events(db::Connection& conn, const Caller& caller,
                                const EventListQuery& query);
 // expected_version: the If-Match version, if one was sent (412 when stale).

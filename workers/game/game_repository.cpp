@@ -77,6 +77,11 @@ constexpr db::Statement kFinals{
     "tour_game_finals",
     "SELECT home_team_id, away_team_id, home_score, away_score FROM games "
     "WHERE event_id = $1 AND status = 'final' ORDER BY id"};
+// Live games always carry a score and both teams (games_played_check).
+constexpr db::Statement kFinalsAndLive{
+    "tour_game_finals_and_live",
+    "SELECT home_team_id, away_team_id, home_score, away_score FROM games "
+    "WHERE event_id = $1 AND status IN ('final', 'live') ORDER BY id"};
 constexpr db::Statement kLockBracket{
     "tour_game_lock_bracket",
     "SELECT id, home_team_id, away_team_id, status, winner_team_id, next_game_id, next_slot "
@@ -155,6 +160,17 @@ nlohmann::json read_change(const db::Result& r, int row) {
             {"changed_by_name", or_null(r.get_opt<std::string>(row, 11))},
             {"reason", or_null(r.get_opt<std::string>(row, 12))},
             {"created_at", r.get<std::string>(row, 13)}};
+}
+
+// Rows of (home_team_id, away_team_id, home_score, away_score).
+std::vector<domain::FinalScore> read_scores(const db::Result& r) {
+    std::vector<domain::FinalScore> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back({r.get<std::int64_t>(i, 0), r.get<std::int64_t>(i, 1), r.get<int>(i, 2),
+                       r.get<int>(i, 3)});
+    }
+    return out;
 }
 
 }  // namespace
@@ -242,14 +258,11 @@ std::vector<GameRow> all(db::Tx& tx, std::int64_t event_id) {
 }
 
 std::vector<domain::FinalScore> finals(db::Tx& tx, std::int64_t event_id) {
-    db::Result r = tx.exec(kFinals, event_id);
-    std::vector<domain::FinalScore> out;
-    out.reserve(static_cast<std::size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) {
-        out.push_back({r.get<std::int64_t>(i, 0), r.get<std::int64_t>(i, 1), r.get<int>(i, 2),
-                       r.get<int>(i, 3)});
-    }
-    return out;
+    return read_scores(tx.exec(kFinals, event_id));
+}
+
+std::vector<domain::FinalScore> finals_and_live(db::Tx& tx, std::int64_t event_id) {
+    return read_scores(tx.exec(kFinalsAndLive, event_id));
 }
 
 std::vector<domain::BracketGame> lock_bracket(db::Tx& tx, std::int64_t event_id) {

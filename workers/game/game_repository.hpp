@@ -129,6 +129,8 @@ struct GameFilter {
 
 // The final games of the event, for its standings.
 [[nodiscard]] std::vector<domain::FinalScore> finals(db::Tx& tx, std::int64_t event_id);
+// The final games and the live ones as they stand, for the live table.
+[[nodiscard]] std::vector<domain::FinalScore> finals_and_live(db::Tx& tx, std::int64_t event_id);
 
 // Every game of the event as a bracket game, locked FOR UPDATE in id order.
 [[nodiscard]] std::vector<domain::BracketGame> lock_bracket(db::Tx& tx, std::int64_t event_id);

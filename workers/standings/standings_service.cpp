@@ -1,6 +1,9 @@
 // Standings maintenance and reads; see standings_service.hpp.
 #include "standings/standings_service.hpp"
 
+#include <span>
+#include <stdexcept>
+
 #include "common/event_access.hpp"
 #include "domain/format_rules.hpp"
 #include "domain/standings.hpp"
@@ -24,6 +27,14 @@ StandingsView view_of(std::int64_t event_id, std::int64_t version, domain::Forma
              {"rows", rows_json(rows)}}};
 }
 
+// The table of `event` from `results`, by the event's points and tiebreakers.
+std::vector<domain::StandingsRow> table_of(db::Tx& tx, const EventRow& event,
+                                           std::span<const domain::FinalScore> results) {
+    const auto teams = team_repo::all(tx, event.id);
+    const auto order = domain::parse_tiebreakers(event.tiebreakers);
+    return domain::compute_standings(teams, results, event.points, order.order);
+}
+
 }  // namespace
 
 StandingsView refresh_standings(db::Tx& tx, std::int64_t event_id) {
@@ -38,10 +49,7 @@ StandingsView refresh_standings(db::Tx& tx, std::int64_t event_id) {
     }
     std::vector<domain::StandingsRow> rows;
     if (domain::rules_of(event->format).keeps_standings) {
-        const auto teams = team_repo::all(tx, event_id);
-        const auto finals = game_repo::finals(tx, event_id);
-        const auto order = domain::parse_tiebreakers(event->tiebreakers);
-        rows = domain::compute_standings(teams, finals, event->points, order.order);
+        rows = table_of(tx, *event, game_repo::finals(tx, event_id));
         standings_repo::store(tx, event_id, rows);
     } else {
         standings_repo::clear(tx, event_id);
@@ -64,6 +72,29 @@ StandingsView read_standings(db::Connection& conn, const Caller& caller, std::in
             return view_of(event_id, version, access.format, rows);
         },
         db::Isolation::kRepeatableRead);  // the version and the rows of one snapshot
+}
+
+StandingsView read_live_standings(db::Connection& conn, const Caller& caller,
+                                  std::int64_t event_id) {
+    StandingsView view = db::with_retry(
+        conn, caller.attempts,
+        [&](db::Tx& tx) {
+            const EventAccess access =
+                require_event(tx, caller, event_id, authz::Action::kReadEvent);
+            const std::int64_t version = standings_repo::version(tx, event_id);
+            std::vector<domain::StandingsRow> rows;
+            if (domain::rules_of(access.format).keeps_standings) {
+                const auto event = event_repo::find(tx, event_id);
+                if (!event) {
+                    throw std::runtime_error("read_live_standings: the event is gone");
+                }
+                rows = table_of(tx, *event, game_repo::finals_and_live(tx, event_id));
+            }
+            return view_of(event_id, version, access.format, rows);
+        },
+        db::Isolation::kRepeatableRead);  // the teams and the games of one snapshot
+    view.body["live"] = true;
+    return view;
 }
 
 }  // namespace tournament

@@ -28,4 +28,12 @@ StandingsView refresh_standings(db::Tx& tx, std::int64_t event_id);
 [[nodiscard]] StandingsView read_standings(db::Connection& conn, const Caller& caller,
                                            std::int64_t event_id);
 
+// The live table, for GET /events/{id}/standings?live=true: the final games
+// and the live ones as they stand, ranked like the official table, computed
+// on each read and never stored or published. The body is the official
+// table's shape plus "live": true; its version is the official table's (a
+// live score changes the body, not the version).
+[[nodiscard]] StandingsView read_live_standings(db::Connection& conn, const Caller& caller,
+                                                std::int64_t event_id);
+
 }  // namespace tournament

@@ -10,6 +10,9 @@ const REFRESH_KEY = "scoreline.refresh";
 const EARLY_MS = 60 * 1000;
 // A refresh that hangs must not hold every request of the page for ever.
 const TIMEOUT_MS = 15 * 1000;
+// The longest restore() waits for a rate-limited refresh before the page
+// renders signed out (the token stays; the next request tries again).
+const RESTORE_WAIT_MS = 8 * 1000;
 
 let access = null; // {token, expiresAt (ms since epoch)}
 let user = null; // the User of the last login / refresh / me
@@ -65,11 +68,12 @@ async function heldElsewhere(token) {
 // Thrown for a non-2xx answer of /api/v1/auth/*: the same shape as api.js's
 // ApiError (.status, .problem), so pages show it with dom.showProblem.
 export class AuthError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
     this.name = "AuthError";
     this.status = status;
     this.problem = problem || {status, title: `HTTP ${status}`};
+    this.retryAfter = retryAfter; // seconds, from a 429's Retry-After
   }
 }
 
@@ -180,7 +184,8 @@ async function post(path, body, bearer) {
       }
     }
     if (!res.ok) {
-      throw new AuthError(res.status, parsed);
+      const retry = Number.parseInt(res.headers.get("Retry-After") || "", 10);
+      throw new AuthError(res.status, parsed, Number.isFinite(retry) ? retry : null);
     }
     return parsed;
   } finally {
@@ -325,11 +330,19 @@ export function restore() {
         access = null;
         storeRefresh(null);
       }
-      if (refreshToken()) {
+      // Every page load costs one refresh, which nginx's per-address limit on
+      // /api/v1/auth/ counts: on a 429, wait as told (at most RESTORE_WAIT_MS)
+      // and try once more before giving up for this page.
+      for (let attempt = 0; attempt < 2 && refreshToken() && !user; attempt += 1) {
         try {
           await refresh();
         } catch (e) {
+          if (attempt === 0 && e instanceof AuthError && e.status === 429) {
+            await new Promise((r) => setTimeout(r, Math.min(RESTORE_WAIT_MS, 1000 * (e.retryAfter || 1))));
+            continue;
+          }
           console.warn("session not restored", e && e.name);
+          break;
         }
       }
       notify();

@@ -42,12 +42,19 @@ function showStatus() {
 
 // openStream("/api/v1/events/7/stream", {onMessage(type, data, id), onState(state), ticketTopics: ["event:7"]})
 // ticketTopics: when set, a ticket for those topics is fetched and passed as ?ticket=
-// (the admin stream always takes one for ["admin"]). Returns close().
-export function openStream(path, {onMessage, onState, ticketTopics, types = DEFAULT_TYPES} = {}) {
+// (the admin stream always takes one for ["admin"]). onMessage also gets
+// ("reset", {reason: "reconnected"}) when the stream comes back after a break
+// before any message carried an id: the page should read its state again.
+// resyncOnOpen: also ("reset", {reason: "opened"}) when the first connection
+// opens, for pages whose first read may be older than the stream (a change
+// committed in between, or a read served by nginx's 1 s microcache).
+// Returns close().
+export function openStream(path, {onMessage, onState, ticketTopics, resyncOnOpen = false, types = DEFAULT_TYPES} = {}) {
   const key = {};
   const topics = ticketTopics || (path.startsWith("/api/v1/admin/stream") ? ["admin"] : null);
   let source = null;
   let lastId = null;
+  let opened = false; // an earlier connection was open
   let closed = false;
   let reopens = 0;
   let timer = null;
@@ -102,7 +109,16 @@ export function openStream(path, {onMessage, onState, ticketTopics, types = DEFA
     source = new EventSource(url.pathname + url.search);
     source.addEventListener("open", () => {
       reopens = 0;
+      const again = opened;
+      opened = true;
       setState("live");
+      // Back after a break without ever having got a message: there is no
+      // Last-Event-ID to replay from, so the page reads its state again.
+      if (again && !lastId && onMessage) {
+        onMessage("reset", {reason: "reconnected"}, null);
+      } else if (!again && resyncOnOpen && onMessage) {
+        onMessage("reset", {reason: "opened"}, null);
+      }
     });
     source.addEventListener("message", (event) => handle("message", event));
     for (const type of types) {

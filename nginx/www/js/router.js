@@ -32,9 +32,13 @@ function match(pathname) {
     const m = r.regex.exec(pathname);
     if (m) {
       const params = {};
-      r.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1]);
-      });
+      try {
+        r.names.forEach((name, i) => {
+          params[name] = decodeURIComponent(m[i + 1]);
+        });
+      } catch {
+        return null; // a malformed %-escape: no such page
+      }
       return {render: r.render, params};
     }
   }
@@ -42,7 +46,7 @@ function match(pathname) {
 }
 
 function notFound({main}) {
-  add(main, 
+  add(main,
     h("h1", null, "Page not found"),
     h("p", null, "There is no page at this address. ", h("a", {href: "/"}, "See all events")),
   );
@@ -88,7 +92,7 @@ async function render({focus}) {
     }
     console.error(err);
     clear(main);
-    add(main, 
+    add(main,
       h("h1", null, err && err.status === 404 ? "Not found" : "Something went wrong"),
       h("p", {role: "alert"}, (err && err.message) || String(err)),
     );

@@ -60,7 +60,7 @@ async function loginPage({query, main}) {
   put(
     main,
     h("h1", {tabindex: "-1"}, "Log in"),
-    user ? h("p", {class: "note"}, `You are signed in as ${user.display_name}. Logging in again replaces this session.`) : null,
+    user ? h("p", {class: "note"}, `You are signed in as ${user.display_name}. Logging in again starts a new session in this tab.`) : null,
     form,
     h("p", null, h("a", {href: "/password-reset"}, "Forgot your password?")),
     h("p", null, "No account yet? ", h("a", {href: "/register"}, "Create one")),

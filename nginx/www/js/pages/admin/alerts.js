@@ -75,7 +75,7 @@ export async function alertsPage({query, main}) {
     "table",
     null,
     h("caption", null, "Alerts"),
-    h("thead", null, h("tr", null, ["Id", "Created", "Severity", "Kind", "Status", "Game", "Caused by", "Seen", "Evidence", "Change"].map((c) => h("th", {scope: "col"}, c)))),
+    h("thead", null, h("tr", null, ["Alert", "Status", "Game", "Caused by", "Seen", "Evidence", "Change"].map((c) => h("th", {scope: "col"}, c)))),
     tbody,
   );
   const count = h("p", {role: "status", class: "muted"});
@@ -130,15 +130,12 @@ export async function alertsPage({query, main}) {
       ? h("a", {href: `/games/${alert.game_id}`}, `${alert.home_team_name || "?"} v ${alert.away_team_name || "?"}`)
       : "—";
     return [
-      h("td", null, String(alert.id)),
-      h("td", null, when(alert.created_at)),
-      h("td", {class: `severity-${alert.severity}`}, alert.severity),
-      h("td", null, alert.kind),
+      h("td", null, h("div", null, `#${alert.id} ${alert.kind}`), h("div", {class: `severity-${alert.severity}`}, alert.severity), h("div", {class: "muted"}, when(alert.created_at))),
       h("td", null, h("span", {class: `badge status-${alert.status}`}, alert.status)),
       h("td", null, game, alert.event_name ? h("div", {class: "muted"}, alert.event_name) : null),
       h("td", null, alert.user_display_name || (alert.user_id ? `user ${alert.user_id}` : "—")),
       h("td", null, String(alert.occurrences)),
-      h("td", {class: "evidence"}, evidence(alert.evidence)),
+      h("td", {class: "evidence"}, h("details", null, h("summary", null, "Evidence"), evidence(alert.evidence))),
       h("td", {class: "actions"}, select, note, update, msg),
     ];
   }
@@ -163,7 +160,7 @@ export async function alertsPage({query, main}) {
     rows.set(alert.id, {tr, alert});
   }
 
-  main.append(h("h1", {tabindex: "-1"}, "Alerts"), adminNav("alerts"), form, count, liveNote, h("div", {class: "table-wrap"}, table), h("p", {class: "pager"}, more));
+  main.append(h("h1", {tabindex: "-1"}, "Alerts"), adminNav("alerts"), form, count, liveNote, h("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Alerts, scrollable"}, table), h("p", {class: "pager"}, more));
 
   let cursor = null;
   async function page() {

@@ -80,7 +80,7 @@ export async function auditPage({query, main}) {
   );
   const more = h("button", {type: "button", hidden: true}, "Load more");
   const count = h("p", {role: "status", class: "muted"});
-  main.append(h("h1", {tabindex: "-1"}, "Audit log"), adminNav("audit"), form, count, h("div", {class: "table-wrap"}, table), h("p", {class: "pager"}, more));
+  main.append(h("h1", {tabindex: "-1"}, "Audit log"), adminNav("audit"), form, count, h("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Audit log, scrollable"}, table), h("p", {class: "pager"}, more));
 
   let cursor = null;
   let shown = 0;

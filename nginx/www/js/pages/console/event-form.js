@@ -34,9 +34,10 @@ export function eventFields(ev) {
       field("Starts on", {name: "starts_on", type: "date", required: true, value: ev ? ev.starts_on : ""}),
       field("Ends on", {name: "ends_on", type: "date", value: ev && ev.ends_on ? ev.ends_on : ""}),
     ),
-    field("Time zone", {name: "time_zone", value: ev ? ev.time_zone : "UTC", autocomplete: "off"}, {
+    field("Time zone", {name: "time_zone", value: ev ? ev.time_zone : "UTC", autocomplete: "off", list: "time-zones"}, {
       hint: "An IANA name such as Europe/London; games are shown in it.",
     }),
+    timeZoneList(),
     h(
       "fieldset",
       {class: "row"},
@@ -49,6 +50,13 @@ export function eventFields(ev) {
       hint: `In order, separated by commas; the team name always decides last. Choices: ${TIEBREAKERS.join(", ")}.`,
     }),
   ];
+}
+
+// Suggestions for the time zone field: the browser's IANA names (the server
+// checks the name against PostgreSQL's list).
+function timeZoneList() {
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return h("datalist", {id: "time-zones"}, ["UTC", ...zones.filter((z) => z !== "UTC")].map((z) => h("option", {value: z})));
 }
 
 // The body of an event form (create or PATCH).

@@ -231,7 +231,7 @@ function teamsSection(ev, teams, canManage, reload) {
     "section",
     {"aria-labelledby": "s-teams"},
     h("h2", {id: "s-teams"}, `Teams (${teams.length})`),
-    teams.length ? h("div", {class: "table-wrap"}, table) : h("p", null, "No teams yet."),
+    teams.length ? h("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Teams, scrollable"}, table) : h("p", null, "No teams yet."),
     add,
   );
 }
@@ -389,7 +389,7 @@ function membersSection(ev, members, canManage, reload) {
     members.length
       ? h(
           "div",
-          {class: "table-wrap"},
+          {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Members, scrollable"},
           h(
             "table",
             null,

@@ -14,7 +14,7 @@ function historyTable(items) {
   const side = (s) => (s ? `${scoreText(s.home_score, s.away_score)} (${s.status || "—"})` : "—");
   return h(
     "div",
-    {class: "table-wrap"},
+    {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Score history, scrollable"},
     h(
       "table",
       {class: "history"},

@@ -101,7 +101,7 @@ export function askBox(event) {
     try {
       const res = await api("POST", "/api/v1/analytics/ask", {body: {question, event_id: event.id}, signal: controller.signal});
       const body = res.body || {};
-      add(clear(out), 
+      add(clear(out),
         h("p", {class: "answer"}, body.answer || "No answer."),
         body.interpretation ? interpretation(body.interpretation) : null,
         resultTable(body),
@@ -113,7 +113,7 @@ export function askBox(event) {
       if (err instanceof ApiError && err.status === 422 && err.problem.reason) {
         const p = err.problem;
         const suggestions = Array.isArray(p.suggestions) ? p.suggestions : [];
-        add(clear(out), 
+        add(clear(out),
           h(
             "div",
             {class: "form-problem", role: "alert"},

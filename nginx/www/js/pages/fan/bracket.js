@@ -4,7 +4,8 @@ import {h} from "../../dom.js";
 import {dateTime} from "../../format.js";
 import {scoreBox, statusBox, teamCell} from "./games.js";
 
-function roundName(round, rounds) {
+// "Final", "Semi-finals", "Quarter-finals", "Round of 16", … for round of rounds.
+export function roundName(round, rounds) {
   const left = rounds - round;
   if (left === 0) {
     return "Final";

@@ -5,7 +5,7 @@ import {add, clear, h, problemBox} from "../../dom.js";
 import {dayKey, formatLabel, longDate, scoreText, shortDate, statusLabel, teamName, tiebreakerLabel} from "../../format.js";
 import {openStream} from "../../live.js";
 import {askBox} from "./ask.js";
-import {bracketView} from "./bracket.js";
+import {bracketView, roundName} from "./bracket.js";
 import {allGames, eventBySlug, isKnockout, standings} from "./data.js";
 import {gameRow, updateGameElements} from "./games.js";
 
@@ -111,7 +111,7 @@ function tiebreakers(event) {
   );
 }
 
-function gamesByRound(games, slug) {
+function gamesByRound(games, slug, knockout) {
   const rounds = new Map();
   for (const g of games) {
     if (!rounds.has(g.round)) {
@@ -119,6 +119,7 @@ function gamesByRound(games, slug) {
     }
     rounds.get(g.round).push(g);
   }
+  const lastRound = Math.max(...rounds.keys());
   return [...rounds.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([round, list]) => {
@@ -127,7 +128,7 @@ function gamesByRound(games, slug) {
       return h(
         "section",
         {class: "game-group"},
-        h("h3", null, `Round ${round}`, h("span", {class: "muted"}, ` · ${when}`)),
+        h("h3", null, knockout ? roundName(round, lastRound) : `Round ${round}`, h("span", {class: "muted"}, ` · ${when}`)),
         h("ul", {class: "games"}, list.map((g) => gameRow(g, {slug}))),
       );
     });
@@ -171,7 +172,7 @@ export async function eventPage({params, main}) {
     h("a", {href: "#games"}, "Games"),
     h("a", {href: "#ask"}, "Ask"),
   );
-  add(main, 
+  add(main,
     h("h1", null, event.name),
     h(
       "p",
@@ -188,6 +189,16 @@ export async function eventPage({params, main}) {
   let tableMode = "official";
   const tableHolder = h("div", {class: "standings-holder"});
   const liveNote = h("p", {class: "live-note", hidden: true}, "Live — includes games in progress");
+  function showTable(data, mode) {
+    const focusInside = tableHolder.contains(document.activeElement);
+    add(
+      clear(tableHolder),
+      (data.rows || []).length ? standingsTable(data, slug, mode === "live") : h("p", null, "No games have been played yet."),
+    );
+    if (focusInside) {
+      tableHolder.querySelector(".table-wrap")?.focus();
+    }
+  }
   async function refreshTable() {
     if (knockout) {
       return;
@@ -195,15 +206,8 @@ export async function eventPage({params, main}) {
     const mode = tableMode;
     try {
       const data = await standings(event.id, mode === "live", {signal});
-      if (mode !== tableMode) {
-        return;
-      }
-      const focusInside = tableHolder.contains(document.activeElement);
-      add(clear(tableHolder), 
-        (data.rows || []).length ? standingsTable(data, slug, mode === "live") : h("p", null, "No games have been played yet."),
-      );
-      if (focusInside) {
-        tableHolder.querySelector(".table-wrap")?.focus();
+      if (mode === tableMode) {
+        showTable(data, mode);
       }
     } catch (err) {
       if (err.name !== "AbortError") {
@@ -212,11 +216,11 @@ export async function eventPage({params, main}) {
     }
   }
   if (knockout) {
-    add(main, 
+    add(main,
       h("section", {id: "bracket", class: "bracket-section", "aria-labelledby": "bracket-heading"}, h("h2", {id: "bracket-heading"}, "Bracket"), bracketView(games, slug)),
     );
   } else {
-    add(main, 
+    add(main,
       h(
         "section",
         {id: "standings", "aria-labelledby": "standings-heading"},
@@ -246,11 +250,20 @@ export async function eventPage({params, main}) {
   let gamesMode = "round";
   const gamesHolder = h("div", {class: "games-holder"});
   function renderGames() {
-    add(clear(gamesHolder), 
-      games.length === 0 ? h("p", null, "No games scheduled yet.") : gamesMode === "round" ? gamesByRound(games, slug) : gamesByDate(games, slug),
+    // Keep keyboard focus on the same link of the same game across a redraw.
+    const active = gamesHolder.contains(document.activeElement) ? document.activeElement : null;
+    const activeGame = active?.closest("[data-game-id]")?.dataset.gameId;
+    const activeHref = active?.getAttribute("href");
+    add(
+      clear(gamesHolder),
+      games.length === 0 ? h("p", null, "No games scheduled yet.") : gamesMode === "round" ? gamesByRound(games, slug, knockout) : gamesByDate(games, slug),
     );
+    if (activeGame && activeHref) {
+      const links = gamesHolder.querySelectorAll(`[data-game-id="${Number(activeGame)}"] a`);
+      [...links].find((a) => a.getAttribute("href") === activeHref)?.focus();
+    }
   }
-  add(main, 
+  add(main,
     h(
       "section",
       {id: "games", "aria-labelledby": "games-heading"},
@@ -275,10 +288,18 @@ export async function eventPage({params, main}) {
   add(main, h("section", {id: "ask", "aria-labelledby": "ask-heading"}, h("h2", {id: "ask-heading"}, "Ask"), askBox(event)));
 
   // Live updates.
+  // A read right after a message may come from nginx's 1 s microcache
+  // (docs/edge.md), so refetches wait 1.1 s (and coalesce meanwhile).
+  const CACHE_WAIT_MS = 1100;
   let tableTimer = null;
+  let gamesTimer = null;
   function refreshTableSoon() {
     window.clearTimeout(tableTimer);
-    tableTimer = window.setTimeout(refreshTable, 250);
+    tableTimer = window.setTimeout(refreshTable, CACHE_WAIT_MS);
+  }
+  function reloadGamesSoon() {
+    window.clearTimeout(gamesTimer);
+    gamesTimer = window.setTimeout(reloadGames, CACHE_WAIT_MS);
   }
   async function reloadGames() {
     try {
@@ -301,9 +322,10 @@ export async function eventPage({params, main}) {
   }
   const close = openStream(`/api/v1/events/${event.id}/stream`, {
     ticketTopics: event.status === "draft" ? [`event:${event.id}`] : undefined,
+    resyncOnOpen: event.status === "live",
     onMessage(type, data) {
       if (type === "reset" || type === "schedule.updated") {
-        reloadGames();
+        reloadGamesSoon();
         return;
       }
       if ((type === "score.updated" || type === "game.updated") && data && data.game) {
@@ -314,7 +336,7 @@ export async function eventPage({params, main}) {
         byId.set(game.id, merged);
         games = games.map((g) => (g.id === game.id ? merged : g));
         if (!known) {
-          reloadGames();
+          reloadGamesSoon();
           return;
         }
         if (updateGameElements(main, merged)) {
@@ -326,13 +348,20 @@ export async function eventPage({params, main}) {
         return;
       }
       if (type === "standings.updated" && tableMode === "official") {
-        refreshTableSoon();
+        // The message carries the table as GET returns it.
+        if (data && data.standings && Array.isArray(data.standings.rows)) {
+          window.clearTimeout(tableTimer);
+          showTable(data.standings, "official");
+        } else {
+          refreshTableSoon();
+        }
       }
     },
   });
   return () => {
     controller.abort();
     window.clearTimeout(tableTimer);
+    window.clearTimeout(gamesTimer);
     close();
   };
 }

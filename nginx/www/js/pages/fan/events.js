@@ -1,6 +1,6 @@
 // "/": the events list with search and filters (q, sport, status, from, to).
-import {api} from "../../api.js";
-import {add, clear, h, problemBox, uid} from "../../dom.js";
+import {api, ApiError} from "../../api.js";
+import {add, clear, h, problemBox, showProblem, uid} from "../../dom.js";
 import {formatLabel, shortDate, statusLabel} from "../../format.js";
 import {navigate} from "../../router.js";
 
@@ -78,7 +78,7 @@ export async function eventsPage({main, query}) {
   const list = h("ul", {class: "event-list"});
   const summary = h("p", {class: "result-count", role: "status"});
   const more = h("div", {class: "more"});
-  add(main, 
+  add(main,
     h("h1", null, "Events"),
     h("p", null, "Tournaments and leagues with live scores. ", h("a", {href: "/api-docs/"}, "API documentation")),
     form,
@@ -96,7 +96,12 @@ export async function eventsPage({main, query}) {
     try {
       res = await api("GET", "/api/v1/events", {query: filters, signal: controller.signal});
     } catch (err) {
-      if (err.name !== "AbortError") {
+      if (err.name === "AbortError") {
+        return;
+      }
+      if (err instanceof ApiError && err.status === 422) {
+        showProblem(form, err.problem); // e.g. a bad date next to its field
+      } else {
         add(more, problemBox(err));
       }
       return;
@@ -111,7 +116,7 @@ export async function eventsPage({main, query}) {
     shown += (res.body.items || []).length;
     summary.textContent = shown === 0 ? "No events match." : `${shown} event${shown === 1 ? "" : "s"} shown.`;
     if (res.body.next_cursor) {
-      add(more, 
+      add(more,
         h("button", {type: "button", class: "secondary", on: {click: () => load(res.body.next_cursor)}}, "Show more events"),
       );
     }

@@ -69,7 +69,7 @@ export async function gamePage({params, main}) {
   const event = (await api("GET", `/api/v1/events/${game.event_id}`, {signal})).body;
   const announcer = h("p", {class: "visually-hidden", "aria-live": "polite", "aria-atomic": "true"});
   const historyHolder = h("div");
-  add(main, 
+  add(main,
     h("nav", {class: "breadcrumbs", "aria-label": "Breadcrumbs"}, h("a", {href: `/events/${encodeURIComponent(event.slug)}`}, event.name)),
     h("h1", null, `${teamName(game, "home")} v ${teamName(game, "away")}`),
     h(
@@ -88,25 +88,36 @@ export async function gamePage({params, main}) {
     announcer,
     h("section", {"aria-labelledby": "history-heading"}, h("h2", {id: "history-heading"}, "History"), historyHolder),
   );
-  async function renderHistory() {
+  let history = [];
+  function showHistory() {
+    add(clear(historyHolder), historyTable(history, game.time_zone));
+  }
+  async function loadHistory() {
     try {
-      add(clear(historyHolder), historyTable(await allHistory(id, signal), game.time_zone));
+      history = await allHistory(id, signal);
+      showHistory();
     } catch (err) {
       if (err.name !== "AbortError") {
         add(clear(historyHolder), problemBox(err));
       }
     }
   }
-  await renderHistory();
+  await loadHistory();
+  let timer = null;
   const close = openStream(`/api/v1/events/${event.id}/stream`, {
     ticketTopics: event.status === "draft" ? [`event:${event.id}`] : undefined,
+    resyncOnOpen: event.status === "live",
     onMessage(type, data) {
       if (type === "reset") {
-        api("GET", `/api/v1/games/${id}`, {signal}).then((res) => {
-          game = res.body;
-          updateGameElements(main, game);
-          renderHistory();
-        }, () => {});
+        // Missed messages: read again, after nginx's 1 s microcache (docs/edge.md).
+        window.clearTimeout(timer);
+        timer = window.setTimeout(() => {
+          api("GET", `/api/v1/games/${id}`, {signal}).then((res) => {
+            game = res.body;
+            updateGameElements(main, game);
+            loadHistory();
+          }, () => {});
+        }, 1100);
         return;
       }
       const g = data && data.game;
@@ -114,16 +125,22 @@ export async function gamePage({params, main}) {
         return;
       }
       game = {...game, ...g};
+      delete game.change;
       if (updateGameElements(main, game)) {
         announcer.textContent = `${teamName(game, "home")} ${scoreText(game)} ${teamName(game, "away")}, ${statusLabel(game.status)}`;
       }
-      if (type === "score.updated") {
-        renderHistory();
+      // The message carries the history entry: no refetch (a read right after
+      // the change could come from nginx's 1 s microcache, docs/edge.md).
+      const change = g.change;
+      if (type === "score.updated" && change && !history.some((c) => c.id === change.id)) {
+        history.push(change);
+        showHistory();
       }
     },
   });
   return () => {
     controller.abort();
+    window.clearTimeout(timer);
     close();
   };
 }

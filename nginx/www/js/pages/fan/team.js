@@ -28,7 +28,7 @@ export async function teamPage({params, main}) {
   const team = (teams.body.items || []).find((t) => t.id === teamId);
   const name = team ? team.name : `Team ${teamId}`;
   const body = h("div", {class: "team-body"});
-  add(main, 
+  add(main,
     h("nav", {class: "breadcrumbs", "aria-label": "Breadcrumbs"}, h("a", {href: `/events/${encodeURIComponent(event.slug)}`}, event.name)),
     h("h1", null, name),
     body,
@@ -43,7 +43,7 @@ export async function teamPage({params, main}) {
     const finals = games.filter((g) => g.status === "final");
     const next = games.find((g) => g.status === "live") || games.find((g) => g.status === "scheduled");
     const form = finals.slice(-5);
-    add(clear(body), 
+    add(clear(body),
       h(
         "section",
         {"aria-labelledby": "next-heading"},
@@ -126,11 +126,13 @@ export async function teamPage({params, main}) {
   let timer = null;
   const close = openStream(`/api/v1/events/${event.id}/stream`, {
     ticketTopics: event.status === "draft" ? [`event:${event.id}`] : undefined,
+    resyncOnOpen: event.status === "live",
     onMessage(type, data) {
       const g = data && data.game;
       if (type === "reset" || (g && (g.home_team_id === teamId || g.away_team_id === teamId))) {
+        // After nginx's 1 s microcache (docs/edge.md), so the read sees the change.
         window.clearTimeout(timer);
-        timer = window.setTimeout(() => render().catch((err) => err.name !== "AbortError" && console.warn(err)), 250);
+        timer = window.setTimeout(() => render().catch((err) => err.name !== "AbortError" && console.warn(err)), 1100);
       }
     },
   });
