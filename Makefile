@@ -97,9 +97,9 @@ SECURITY_TIMEOUT ?= 900
 test-security: build ## sqlmap against every route with parameters on its own stack: 0 injectable or it fails (docs/security.md)
 	timeout --kill-after=60 $(SECURITY_TIMEOUT) tests/security/sqlmap.sh
 
-browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
-	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \
-		echo "installing playwright-core into tests/browser (npm)"; \
+browser-deps: ## npm install of playwright-core and axe-core into tests/browser (the browser tests drive Chromium)
+	@if [[ ! -d tests/browser/node_modules/playwright-core || ! -d tests/browser/node_modules/axe-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \
+		echo "installing playwright-core and axe-core into tests/browser (npm)"; \
 		npm install --prefix tests/browser --no-audit --no-fund --loglevel=error; \
 		touch tests/browser/node_modules; \
 	fi

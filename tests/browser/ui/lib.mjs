@@ -231,11 +231,12 @@ export function strongPassword() {
 
 // A registered, signed-in user: {id, email, password, display_name, token}.
 // cracklib may call a random password systematic: then another one (3 tries).
-export async function signUp(api, who) {
+// displayName: a fixed one (screenshots that do not change from run to run).
+export async function signUp(api, who, displayName) {
   for (let attempt = 1; ; ++attempt) {
     const t = tag();
     const user = { email: `${who}-${t}@example.org`, password: strongPassword(),
-                   display_name: `${who[0].toUpperCase()}${who.slice(1)} ${t}` };
+                   display_name: displayName || `${who[0].toUpperCase()}${who.slice(1)} ${t}` };
     const r = await api.call('POST', '/api/v1/auth/register', { body: user });
     if (r.status === 201) {
       return { ...user, id: r.body.id, token: await logIn(api, user) };

@@ -6,7 +6,7 @@ import { ADMIN, apiClient, checkPage, logInUI, makeLeague, newPage, open, putSco
 
 await runScenario('pages', async (browser) => {
   const api = await apiClient();
-  const organizer = await signUp(api, 'organizer');
+  const organizer = await signUp(api, 'organizer', 'Olive Organizer');
   const league = await makeLeague(api, organizer, { name: 'Harbour League 2026' });
   const [done, live] = league.games;
   await putScore(api, organizer.token, done.id, 1, 0, 'live');
