@@ -23,6 +23,8 @@ await runScenario('pages', async (browser) => {
     ['login', '/login'],
     ['register', '/register'],
     ['password-reset', '/password-reset'],
+    // The form as a mail's link opens it (the token is checked on submit).
+    ['password-reset-confirm', '/password-reset/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
   ]) {
     await open(fan.page, path);
     await checkPage(fan.page, name);
