@@ -32,7 +32,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps format format-check clean bench
+.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps www screenshots format format-check clean bench
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -41,10 +41,10 @@ help: ## list the targets
 deps: ## install missing Debian packages (as root) or name them
 	@scripts/install-deps.sh
 
-build: deps ## release build in build/release
+build: deps www ## release build in build/release
 	@scripts/stack.sh build
 
-run: ## build and start PostgreSQL, scoreline-api and nginx; prints the URL
+run: www ## build and start PostgreSQL, scoreline-api and nginx; prints the URL
 	@scripts/stack.sh run
 
 stop: ## stop the local stack (data stays in .run/)
@@ -59,7 +59,7 @@ logs: ## follow the logs in .run/logs
 psql: ## psql on the local database
 	@scripts/stack.sh psql
 
-test: deps browser-deps ## debug build in build/debug, then every ctest test (unit, integration, e2e)
+test: deps browser-deps www ## debug build in build/debug, then every ctest test (unit, integration, e2e)
 	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
 	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
 	$(CTEST) --test-dir $(DEBUG_DIR) $(if $(LABEL),-L '$(LABEL)',-LE faults) $(CTEST_ARGS)
@@ -81,12 +81,12 @@ test-asan: deps ## ASan+UBSan build in build/asan, then the unit and integration
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(CTEST) --test-dir $(ASAN_DIR) -L '$(or $(LABEL),unit|integration)' $(CTEST_ARGS)
 
-coverage: deps browser-deps ## coverage build in build/coverage (-O0 --coverage), every test, then the per-folder gates (scripts/coverage.sh)
+coverage: deps browser-deps www ## coverage build in build/coverage (-O0 --coverage), every test but label browser, then the per-folder gates (scripts/coverage.sh)
 	cmake -S . -B $(COVERAGE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_COVERAGE=ON \
 		-DSCORELINE_TEST_ROUTES=ON
 	cmake --build $(COVERAGE_DIR) --parallel $(JOBS)
 	find $(COVERAGE_DIR) -name '*.gcda' -delete
-	$(CTEST) --test-dir $(COVERAGE_DIR) $(if $(LABEL),-L '$(LABEL)',-LE faults) $(CTEST_ARGS)
+	$(CTEST) --test-dir $(COVERAGE_DIR) $(if $(LABEL),-L '$(LABEL)',-LE 'faults|browser') $(CTEST_ARGS)
 	scripts/coverage.sh $(COVERAGE_DIR)
 
 test-fuzz: deps ## clang libFuzzer build in build/fuzz, then every tests/fuzz target for FUZZ_SECONDS (60) each
@@ -101,12 +101,34 @@ SECURITY_TIMEOUT ?= 900
 test-security: build ## sqlmap against every route with parameters on its own stack: 0 injectable or it fails (docs/security.md)
 	timeout --kill-after=60 $(SECURITY_TIMEOUT) tests/security/sqlmap.sh
 
-browser-deps: ## npm install of playwright-core into tests/browser (the browser test drives Chromium)
-	@if [[ ! -d tests/browser/node_modules/playwright-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \
-		echo "installing playwright-core into tests/browser (npm)"; \
+browser-deps: ## npm install of playwright-core and axe-core into tests/browser (the browser tests drive Chromium)
+	@if [[ ! -d tests/browser/node_modules/playwright-core || ! -d tests/browser/node_modules/axe-core || tests/browser/package.json -nt tests/browser/node_modules ]]; then \
+		echo "installing playwright-core and axe-core into tests/browser (npm)"; \
 		npm install --prefix tests/browser --no-audit --no-fund --loglevel=error; \
 		touch tests/browser/node_modules; \
 	fi
+
+# The web UI's vendored files (nginx/vendor-src/package.json pins them; npm
+# ci from its lock) and the served copy of docs/openapi.yaml, both gitignored.
+WWW_VENDOR := nginx/www/vendor
+www: ## vendor swagger-ui-dist into nginx/www/vendor/ and copy docs/openapi.yaml to nginx/www/ (the /api-docs/ page)
+	@if [[ ! -d nginx/vendor-src/node_modules/swagger-ui-dist || nginx/vendor-src/package-lock.json -nt nginx/vendor-src/node_modules ]]; then \
+		echo "installing swagger-ui-dist into nginx/vendor-src (npm ci)"; \
+		npm ci --prefix nginx/vendor-src --no-audit --no-fund --loglevel=error; \
+		touch nginx/vendor-src/node_modules; \
+	fi
+	@mkdir -p $(WWW_VENDOR)/swagger-ui
+	@cp -u nginx/vendor-src/node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui.css,LICENSE,NOTICE} \
+		$(WWW_VENDOR)/swagger-ui/
+	@cp -u docs/openapi.yaml nginx/www/openapi.yaml
+
+# Screenshots of every page at 1280 and 390 px (docs/screenshots/, committed and
+# linked from README.md): the browser suite with SCREENSHOT_DIR set.
+screenshots: deps browser-deps www ## run the browser tests (label browser) and keep their screenshots in docs/screenshots/
+	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
+	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
+	mkdir -p docs/screenshots
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(CTEST) --test-dir $(DEBUG_DIR) -L browser $(CTEST_ARGS)
 
 format: ## clang-format -i every C++ file
 	@$(FORMAT_FILES) | xargs -0 -r clang-format -i
