@@ -65,7 +65,14 @@ async function readBody(response) {
   }
   const type = response.headers.get("Content-Type") || "";
   if (type.includes("json")) {
-    return response.json().catch(() => null);
+    // A body cut by the caller's abort rethrows (callers return on
+    // AbortError); a body that is no JSON reads as null.
+    return response.json().catch((err) => {
+      if (err && err.name === "AbortError") {
+        throw err;
+      }
+      return null;
+    });
   }
   return response.text();
 }

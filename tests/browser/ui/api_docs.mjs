@@ -13,5 +13,10 @@ await runScenario('api_docs', async (browser) => {
   for (const path of ['/api/v1/auth/login', '/api/v1/games/{id}/score']) {
     check(await page.getByText(path, { exact: true }).count() > 0, `no operation ${path}`);
   }
+  // The spec itself is served as YAML, not as an anonymous download.
+  const spec = await page.request.get('/openapi.yaml');
+  check(spec.ok(), `/openapi.yaml answered ${spec.status()}`);
+  check((spec.headers()['content-type'] || '').startsWith('application/yaml'),
+    `/openapi.yaml is ${spec.headers()['content-type']}, not application/yaml`);
   await checkPage(page, 'api-docs', { fullPage: false });
 });
