@@ -32,7 +32,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps format format-check clean bench
+.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps format format-check clean bench deb ansible-lint
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -115,6 +115,29 @@ format-check: ## fail when a C++ file is not clang-formatted
 
 bench: deps ## run the load scenarios on a dedicated stack (.bench-run/); report in bench/results/ (BENCH_QUICK=1, BENCH_ONLY=, BENCH_DURATION=; bench/README.md)
 	@bench/run.sh
+
+# The Debian package (packaging/, docs/deployment.md): a Release build of its
+# own in build/deb, then build/scoreline_VERSION_ARCH.deb, then lintian.
+DEB_DIR := build/deb
+deb: deps ## Release build in build/deb, then build/scoreline_*.deb (packaging/build-deb.sh) checked by lintian
+	@command -v lintian >/dev/null || { echo "deb: lintian is missing: apt-get install lintian" >&2; exit 1; }
+	cmake -S . -B $(DEB_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSCORELINE_BUILD_TESTS=OFF
+	cmake --build $(DEB_DIR) --parallel $(JOBS)
+	deb="$$(packaging/build-deb.sh $(DEB_DIR) build | tail -n 1)"; \
+		lintian --fail-on error "$$deb"; \
+		echo "$$deb"
+
+# ansible/: ansible-lint's production profile, then a syntax check of every
+# playbook against both inventories (docs/deployment.md).
+ANSIBLE_PLAYBOOKS := site.yml deploy.yml backup.yml restore.yml failover.yml
+ansible-lint: ## ansible-lint --profile production on ansible/, then ansible-playbook --syntax-check of every playbook
+	@command -v ansible-lint >/dev/null || { echo "ansible-lint: missing: apt-get install ansible ansible-lint" >&2; exit 1; }
+	cd ansible && ansible-lint --profile production
+	cd ansible && for inv in inventories/single inventories/production; do \
+		for p in $(ANSIBLE_PLAYBOOKS); do \
+			ansible-playbook --syntax-check -i $$inv/hosts.yml $$p; \
+		done; \
+	done
 
 clean: ## remove build/ (the stack's data in .run/ stays; see docs/local-stack.md)
 	rm -rf build
