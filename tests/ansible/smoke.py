@@ -2,13 +2,19 @@
 """smoke.py: the converge test's smoke test, through real nginx on the app hosts.
 
   smoke.py --write https://APP1 --stream https://APP2 [--read https://APPn ...]
+  smoke.py --writer LOG --write https://APP1 [--seconds N]
+
 
 Registers a user and logs in on the write host, creates an event with two
 teams and a game, holds the event's stream on the stream host (with a stream
 ticket, the event is a draft), writes a score through the write host and
 waits for its score.updated message on the stream; reads the standings
 through every --read host. Prints one JSON line: event_id, game_id, seconds.
-Exits 1 with the failing step on stderr. Certificates are not checked (the
+Exits 1 with the failing step on stderr.
+--writer (the failover drill): after signing up and creating an event, adds
+one team every --interval seconds (0.2) through --write until LOG.stop exists or --seconds pass,
+appending "unix_time ok NAME" or "unix_time fail STATUS" to LOG, and prints the
+event id first; a team answered 201 is an acknowledged write. Certificates are not checked (the
 hosts' nginx is self-signed); every request has a timeout.
 """
 import argparse
@@ -83,19 +89,63 @@ class Stream:
         fail("stream", f"no {event_name} containing {needle} before the deadline")
 
 
+def sign_up(base):
+    email = f"smoke-{secrets.token_hex(4)}@example.org"
+    password = "Converge-" + secrets.token_urlsafe(12)
+    call(base, "POST", "/api/v1/auth/register",
+         {"email": email, "display_name": "Converge Smoke", "password": password})
+    _, tokens = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+    return tokens.get("access_token") or fail("login", f"no access_token in {tokens}")
+
+
+def writer(args):
+    token = sign_up(args.write)
+    _, event = call(args.write, "POST", "/api/v1/events",
+                    {"name": "Failover Cup", "sport": "football", "format": "round_robin",
+                     "starts_on": "2026-12-01"}, token)
+    print(event["id"], flush=True)
+    deadline = time.monotonic() + args.seconds
+    with open(args.writer, "a", encoding="utf-8") as log:
+        n = 0
+        while time.monotonic() < deadline:
+            try:
+                with open(args.writer + ".stop"):
+                    break
+            except FileNotFoundError:
+                pass
+            n += 1
+            name = f"team-{n}"
+            try:
+                conn = connect(args.write)
+                conn.request("POST", f"/api/v1/events/{event['id']}/teams",
+                             body=json.dumps({"name": name}),
+                             headers={"Content-Type": "application/json",
+                                      "Authorization": f"Bearer {token}"})
+                status = conn.getresponse().status
+                conn.close()
+            except OSError as e:
+                status = type(e).__name__
+            line = f"{time.time():.3f} ok {name}" if status == 201 else f"{time.time():.3f} fail {status}"
+            log.write(line + "\n")
+            log.flush()
+            time.sleep(args.interval)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", required=True)
-    ap.add_argument("--stream", required=True)
+    ap.add_argument("--stream")
     ap.add_argument("--read", action="append", default=[])
+    ap.add_argument("--writer")
+    ap.add_argument("--seconds", type=float, default=300)
+    ap.add_argument("--interval", type=float, default=0.2)
     args = ap.parse_args()
+    if args.writer:
+        return writer(args)
+    if not args.stream:
+        fail("arguments", "--stream is required without --writer")
     start = time.monotonic()
-    email = f"smoke-{secrets.token_hex(4)}@example.org"
-    password = "Converge-" + secrets.token_urlsafe(12)
-    call(args.write, "POST", "/api/v1/auth/register",
-         {"email": email, "display_name": "Converge Smoke", "password": password})
-    _, tokens = call(args.write, "POST", "/api/v1/auth/login", {"email": email, "password": password})
-    token = tokens.get("access_token") or fail("login", f"no access_token in {tokens}")
+    token = sign_up(args.write)
     _, event = call(args.write, "POST", "/api/v1/events",
                     {"name": "Converge Cup", "sport": "football", "format": "round_robin",
                      "starts_on": "2026-12-01"}, token)
