@@ -244,7 +244,7 @@ failover_drill() {
     [[ -n "$event_id" ]] || die "the writer did not start (see $STATE/writer.out)"
     local stop_at
     stop_at="$(date +%s.%N)"
-    on db1 systemctl stop postgresql
+    on db1 systemctl stop postgresql@15-main postgresql
     say "db1: postgresql stopped at $stop_at"
     playbook failover failover.yml
     deadline=$((SECONDS + 60))

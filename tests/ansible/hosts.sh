@@ -6,7 +6,7 @@
 # IPC and cgroup namespaces, and sshd.
 #   tests/ansible/hosts.sh up NAME=ADDR...   make and boot the hosts
 #   tests/ansible/hosts.sh down              stop every host, unmount, delete netns
-#   tests/ansible/hosts.sh exec NAME CMD...  run CMD inside a host (its namespaces, chroot)
+#   tests/ansible/hosts.sh exec NAME CMD...  run CMD inside a host (its namespaces and root)
 #   tests/ansible/hosts.sh pid NAME          the host PID of a host's systemd
 # State lives in $STATE (default build/ansible). Needs root.
 set -euo pipefail
@@ -82,7 +82,7 @@ make_netns() {
 
 # Boots systemd in the host: called inside the new namespaces (PID 1 there).
 # Mounts what a container manager would (proc, sys, cgroup2, a private /dev,
-# /run, the mirror), then execs systemd in the chroot.
+# the mirror), makes the host's root the root (pivot_root), then execs systemd.
 boot_inside() {
     local root="$1"
     mount --make-rprivate /
@@ -107,7 +107,15 @@ boot_inside() {
     mount --bind "$(readlink -f /proc/self/fd/1)" "$root/dev/console" 2>/dev/null || true
     mount --bind -o ro "$STATE/mirror" "$root/srv/debian-mirror"
     mount -o remount,ro,bind "$root/srv/debian-mirror"
-    exec chroot "$root" /usr/bin/env -i container=scoreline-test TERM=dumb \
+    # pivot_root, not chroot: the kernel refuses user namespaces to a
+    # chrooted process, and units with PrivateUsers= need them.
+    mkdir -p "$root/.oldroot"
+    cd "$root"
+    pivot_root . .oldroot
+    cd /
+    umount -l /.oldroot
+    rmdir /.oldroot
+    exec /usr/bin/env -i container=scoreline-test TERM=dumb \
         /lib/systemd/systemd --system --log-target=console
 }
 
