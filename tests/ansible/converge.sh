@@ -32,7 +32,12 @@ PGDB=scoreline
 
 die() { printf 'converge: FAIL: %s\n' "$*" >&2; exit 1; }
 say() { printf 'converge: %s\n' "$*" >&2; }
-addr_of() { local h; for h in "${HOSTS[@]}"; do [[ ${h%%=*} == "$1" ]] && echo "${h#*=}"; done; }
+addr_of() {
+    local h
+    for h in "${HOSTS[@]}"; do
+        if [[ ${h%%=*} == "$1" ]]; then echo "${h#*=}"; fi
+    done
+}
 on() { "$HERE/hosts.sh" exec "$@"; }
 psql_on() { on "$1" runuser -u postgres -- psql -d "$PGDB" -XtAc "$2"; }
 
