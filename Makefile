@@ -32,7 +32,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps www screenshots format format-check clean bench deb ansible-lint
+.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps www screenshots format format-check clean bench deb ansible-lint ansible-test
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -164,6 +164,14 @@ ansible-lint: ## ansible-lint --profile production on ansible/, then ansible-pla
 			ansible-playbook --syntax-check -i $$inv/hosts.yml $$p; \
 		done; \
 	done
+
+# The converge test (docs/deployment.md, "Converge test"): five Debian 12
+# hosts made on this machine (debootstrap root, netns, systemd as PID 1),
+# site.yml, smoke, second converge changed=0, restore and failover drills.
+# Root only; ANSIBLE_TEST_ARGS="--roles common,postgresql" for one host.
+ANSIBLE_TEST_ARGS ?=
+ansible-test: deb ## converge test: site.yml on five Debian 12 hosts made here (netns + systemd), smoke, changed=0, restore and failover drills (root)
+	tests/ansible/converge.sh $(ANSIBLE_TEST_ARGS)
 
 clean: ## remove build/ (the stack's data in .run/ stays; see docs/local-stack.md)
 	rm -rf build
