@@ -142,13 +142,12 @@ format-check: ## fail when a C++ file is not clang-formatted
 bench: deps ## run the load scenarios on a dedicated stack (.bench-run/); report in bench/results/ (BENCH_QUICK=1, BENCH_ONLY=, BENCH_DURATION=; bench/README.md)
 	@bench/run.sh
 
-# The Debian package (packaging/, docs/deployment.md): a Release build of its
-# own in build/deb, then build/scoreline_VERSION_ARCH.deb, then lintian.
-DEB_DIR := build/deb
-deb: deps ## Release build in build/deb, then build/scoreline_*.deb (packaging/build-deb.sh) checked by lintian
+# The Debian package (packaging/, docs/deployment.md): the Release build of
+# `make build` (build/release: Release, no tests, the same one make run and
+# make test-security use), then build/scoreline_VERSION_ARCH.deb, then lintian.
+DEB_DIR := build/release
+deb: build ## the Release build of make build, then build/scoreline_*.deb (packaging/build-deb.sh) checked by lintian
 	@command -v lintian >/dev/null || { echo "deb: lintian is missing: apt-get install lintian" >&2; exit 1; }
-	cmake -S . -B $(DEB_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSCORELINE_BUILD_TESTS=OFF
-	cmake --build $(DEB_DIR) --parallel $(JOBS)
 	deb="$$(packaging/build-deb.sh $(DEB_DIR) build | tail -n 1)"; \
 		lintian --fail-on error "$$deb"; \
 		echo "$$deb"

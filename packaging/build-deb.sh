@@ -2,7 +2,7 @@
 # packaging/build-deb.sh: builds the scoreline .deb from a Release build.
 #
 # Usage: packaging/build-deb.sh [BUILD_DIR [OUT_DIR]]
-#   BUILD_DIR  a configured and built Release tree (default build/deb)
+#   BUILD_DIR  a configured and built Release tree (default build/release, make build's)
 #   OUT_DIR    where the .deb goes (default build/)
 # Prints the path of the .deb as its last line; OUT_DIR/scoreline.deb links to it. `make deb` configures and
 # builds BUILD_DIR first, then calls this and lintian.
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD_DIR="$(realpath -m "${1:-$ROOT/build/deb}")"
+BUILD_DIR="$(realpath -m "${1:-$ROOT/build/release}")"
 OUT_DIR="$(realpath -m "${2:-$ROOT/build}")"
 PKG="$ROOT/packaging"
 STAGE="$OUT_DIR/deb-root"

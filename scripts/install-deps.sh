@@ -30,6 +30,8 @@ readonly PACKAGES=(
     gcovr
     # alert rules (make test: promtool check/test rules) and the node exporter they read
     prometheus prometheus-node-exporter
+    # make deb (dpkg-deb, lintian) and make ansible-lint (ansible, ansible-lint)
+    dpkg-dev lintian ansible ansible-lint
 )
 
 # Prints the packages from PACKAGES that dpkg does not report as installed.
