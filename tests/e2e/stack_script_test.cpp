@@ -80,11 +80,21 @@ class StackScriptTest : public ::testing::Test {
         }
         std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
         const std::string bin = harness::binary_dir();
+        // free_port() binds port 0 and closes it: two calls in a row may give
+        // the same port, which stack.sh refuses.
+        std::vector<int> ports;
+        for (int tries = 0; ports.size() < 4 && tries < 100; ++tries) {
+            const int port = harness::free_port();
+            if (std::find(ports.begin(), ports.end(), port) == ports.end()) {
+                ports.push_back(port);
+            }
+        }
+        ASSERT_EQ(ports.size(), 4u);
         env_ = {{"STACK_DIR", run_dir()},
-                {"HTTPS_PORT", std::to_string(harness::free_port())},
-                {"HTTP_PORT", std::to_string(harness::free_port())},
-                {"PG_PORT", std::to_string(harness::free_port())},
-                {"SSE_METRICS_PORT", std::to_string(harness::free_port())},
+                {"HTTPS_PORT", std::to_string(ports[0])},
+                {"HTTP_PORT", std::to_string(ports[1])},
+                {"PG_PORT", std::to_string(ports[2])},
+                {"SSE_METRICS_PORT", std::to_string(ports[3])},
                 {"SSE_PROCESSES", "1"},
                 {"SSE_TARGET_STREAMS", "100"},
                 {"NO_BUILD", "1"},
