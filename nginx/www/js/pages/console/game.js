@@ -6,46 +6,10 @@
 // and admins, with a reason). The history table follows every change.
 import {h, clear, showProblem, clearProblems} from "../../dom.js";
 import {api} from "../../api.js";
+import {allHistory, historyTable} from "../../history.js";
 import {field, onSubmit, intValue, value, requireUser, when, scoreText, problemOf} from "./ui.js";
 
 const MAX_SCORE = 999;
-
-function historyTable(items) {
-  const side = (s) => (s ? `${scoreText(s.home_score, s.away_score)} (${s.status || "—"})` : "—");
-  return h(
-    "div",
-    {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Score history, scrollable"},
-    h(
-      "table",
-      {class: "history"},
-      h("caption", null, "Score history"),
-      h(
-        "thead",
-        null,
-        h("tr", null, ["When", "Change", "Before", "After", "Who", "Reason", "Version"].map((c) => h("th", {scope: "col"}, c))),
-      ),
-      h(
-        "tbody",
-        null,
-        items.length
-          ? items.map((c) =>
-              h(
-                "tr",
-                null,
-                h("td", null, when(c.created_at)),
-                h("td", null, c.kind),
-                h("td", null, side(c.old)),
-                h("td", null, side(c.new)),
-                h("td", null, c.changed_by_name || (c.changed_by ? `user ${c.changed_by}` : "—")),
-                h("td", null, c.reason || ""),
-                h("td", null, String(c.game_version)),
-              ),
-            )
-          : h("tr", null, h("td", {colspan: "7"}, "No score recorded yet.")),
-      ),
-    ),
-  );
-}
 
 // One side's block: team name, −, the number input, +.
 function sideControls(form, name, label, team, start) {
@@ -103,8 +67,11 @@ export async function scoreEntry({params, main}) {
   let loaded = false;
 
   async function loadHistory() {
-    const res = await api("GET", `/api/v1/games/${id}/history`, {query: {limit: 200}});
-    historyBox.replaceChildren(h("h2", {id: "s-history"}, "History"), historyTable(res.body.items));
+    const items = await allHistory(id);
+    historyBox.replaceChildren(
+      h("h2", {id: "s-history"}, "History"),
+      historyTable(items, {timeZone: ev ? ev.time_zone : undefined, versions: true}),
+    );
   }
 
   async function load() {

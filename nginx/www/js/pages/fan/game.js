@@ -2,64 +2,9 @@
 import {api} from "../../api.js";
 import {add, clear, h, problemBox} from "../../dom.js";
 import {dateTime, scoreText, statusLabel, teamName} from "../../format.js";
+import {allHistory, historyTable} from "../../history.js";
 import {openStream} from "../../live.js";
 import {scoreBox, statusBox, teamCell, updateGameElements} from "./games.js";
-
-const KIND = {update: "Update", correction: "Correction", reset: "Reset"};
-
-function side(score, status) {
-  if (!score) {
-    return "–";
-  }
-  const s = score.home_score === null || score.home_score === undefined ? "–" : `${score.home_score} – ${score.away_score}`;
-  return status || score.status ? `${s} (${statusLabel(score.status)})` : s;
-}
-
-function historyTable(items, timeZone) {
-  if (!items.length) {
-    return h("p", null, "No score has been entered yet.");
-  }
-  return h(
-    "div",
-    {class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Score history, scrollable"},
-    h(
-      "table",
-      {class: "history"},
-      h("caption", null, "Score history"),
-      h("thead", null, h("tr", null, ["When", "Change", "From", "To", "Who", "Reason"].map((c) => h("th", {scope: "col"}, c)))),
-      h(
-        "tbody",
-        null,
-        items.map((c) =>
-          h(
-            "tr",
-            null,
-            h("td", null, dateTime(c.created_at, timeZone)),
-            h("td", null, KIND[c.kind] || c.kind),
-            h("td", null, side(c.old, true)),
-            h("td", null, side(c.new, true)),
-            h("td", null, c.changed_by_name || (c.changed_by ? `User ${c.changed_by}` : "–")),
-            h("td", null, c.reason || ""),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-async function allHistory(id, signal) {
-  const items = [];
-  let cursor = null;
-  for (let page = 0; page < 20; page += 1) {
-    const res = await api("GET", `/api/v1/games/${id}/history`, {query: {limit: 200, cursor}, signal});
-    items.push(...(res.body.items || []));
-    cursor = res.body.next_cursor;
-    if (!cursor) {
-      break;
-    }
-  }
-  return items;
-}
 
 export async function gamePage({params, main}) {
   const controller = new AbortController();
@@ -90,7 +35,7 @@ export async function gamePage({params, main}) {
   );
   let history = [];
   function showHistory() {
-    add(clear(historyHolder), historyTable(history, game.time_zone));
+    add(clear(historyHolder), historyTable(history, {timeZone: game.time_zone}));
   }
   async function loadHistory() {
     try {
