@@ -215,6 +215,7 @@ def make_fixtures(api, admin_email, admin_password, paths):
     # 2 teams outside the schedule, members, scores.
     main = event("Scan League Main")
     fx["event"] = main["id"]
+    fx["event_slug"] = main["slug"]
     team_ids = teams(main["id"], ["Scan Rovers", "Scan United", "Scan Athletic", "Scan Wanderers"])
     fx["team"] = team_ids[0]
     _, sched, _ = api.call("POST", f"/api/v1/events/{main['id']}/schedule",
@@ -417,7 +418,8 @@ PLAN = {
         expect=(201, 409)),
     "listEvents": lambda fx: dict(
         query={"q": "Scan League", "sport": "football", "status": "live", "from": fx["today"],
-               "to": fx["in_a_month"], "limit": 1, "cursor": fx["events_cursor"]},
+               "to": fx["in_a_month"], "slug": fx["event_slug"], "limit": 1,
+               "cursor": fx["events_cursor"]},
         expect=(200,)),
     "getEvent": lambda fx: dict(path={"id": fx["event"]}, header={"If-None-Match": '"0"'}, expect=(200,)),
     "updateEvent": lambda fx: dict(
@@ -482,8 +484,8 @@ PLAN = {
         body={"home_score": 2, "away_score": 1, "reason": "Scan check of the result"}, expect=(200,)),
     "getGameHistory": lambda fx: dict(
         path={"id": fx["game_final"]}, query={"limit": 1, "cursor": fx["history_cursor"]}, expect=(200,)),
-    "getStandings": lambda fx: dict(path={"id": fx["event"]}, header={"If-None-Match": '"0"'},
-                                    expect=(200,)),
+    "getStandings": lambda fx: dict(path={"id": fx["event"]}, query={"live": "true"},
+                                    header={"If-None-Match": '"0"'}, expect=(200,)),
     "exportEvent": lambda fx: dict(path={"id": fx["event"]}, query={"format": "json"}, expect=(200,)),
 }
 
