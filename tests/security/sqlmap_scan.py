@@ -326,7 +326,9 @@ def make_fixtures(api, admin_email, admin_password, paths):
         fx[key] = ""
         spec = PLAN[op_id](fx)
         path = re.sub(r"\{([^}]+)\}", lambda m: str(spec["path"][m.group(1)]), paths[op_id])
-        query = {k: v for k, v in spec.get("query", {}).items() if k != "cursor"}
+        # Without slug too: it narrows the events list to one item, and the
+        # keyset cursor does not depend on the filters.
+        query = {k: v for k, v in spec.get("query", {}).items() if k not in ("cursor", "slug")}
         query["limit"] = 1
         _, page, _ = api.call("GET", f"{path}?{urllib.parse.urlencode(query)}", token=admin, expect=(200,))
         if not page.get("next_cursor"):
