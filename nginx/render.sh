@@ -61,6 +61,15 @@
 #                      default "127.0.0.1 ::1"; everyone else gets 403
 #                      problem+json. The whole list: name loopback too when a
 #                      local scraper or health check needs it
+#   DRAIN_FILE         while this file exists the host is drained: every API,
+#                      stream and /readyz request gets 503 problem+json with
+#                      Retry-After (deploy.yml creates it before a restart;
+#                      docs/deployment.md "Upgrade"); default RUN_DIR/drain
+#   DRAIN_RETRY_AFTER  seconds in the Retry-After of a 503 (default 5)
+#   STATUS_PORT        a port on 127.0.0.1 with nginx's stub_status at
+#                      /nginx_status (prometheus-nginx-exporter) and /readyz of
+#                      this host's API, which answers there while drained;
+#                      default empty: no such server
 #   MICROCACHE_TTL     seconds an anonymous public read (GET/HEAD of an event, its
 #                      teams, games and standings, the event list, a game and its
 #                      history; no Authorization, no Cookie) stays in nginx's
@@ -88,7 +97,7 @@ readonly TEMPLATE_VARS=("${REQUIRED_VARS[@]}" LISTEN_HOST SERVER_NAME NGINX_USER
     API_CONN_PER_IP REDIRECT_HOST
     API_BODY_MAX AUTH_BODY_MAX API_BODY_MAX_BYTES AUTH_BODY_MAX_BYTES TRUSTED_PROXIES
     TRUSTED_PROXY_LINES CORS_ORIGINS CORS_ORIGIN_LINES MICROCACHE MICROCACHE_TTL
-    MONITORING_ALLOW MONITORING_ALLOW_LINES)
+    MONITORING_ALLOW MONITORING_ALLOW_LINES DRAIN_FILE DRAIN_RETRY_AFTER STATUS_PORT)
 
 errors=()
 fail() { errors+=("$*"); }
@@ -217,6 +226,7 @@ validate_and_derive() {
     : "${STREAM_BURST:=$SSE_CONN_PER_IP}" "${API_CONN_PER_IP:=50}"
     : "${API_BODY_MAX:=1m}" "${AUTH_BODY_MAX:=16k}" "${TRUSTED_PROXIES:=}" "${CORS_ORIGINS:=}"
     : "${MICROCACHE_TTL:=1s}" "${MONITORING_ALLOW:=127.0.0.1 ::1}"
+    : "${DRAIN_FILE:=$RUN_DIR/drain}" "${DRAIN_RETRY_AFTER:=5}" "${STATUS_PORT:=}"
 
     [[ "$MODE" == "local" || "$MODE" == "production" ]] ||
         fail "MODE='$MODE' must be 'local' or 'production'"
@@ -229,6 +239,12 @@ validate_and_derive() {
     check_abs_path TLS_KEY
     check_abs_path WWW_ROOT
     check_abs_path TLS_TRUSTED_CERT
+    check_abs_path DRAIN_FILE
+    [[ "$DRAIN_RETRY_AFTER" =~ ^[1-9][0-9]{0,3}$ ]] ||
+        fail "DRAIN_RETRY_AFTER='$DRAIN_RETRY_AFTER' must be seconds, 1..9999"
+    if [[ -n "$STATUS_PORT" ]]; then
+        check_port STATUS_PORT
+    fi
     check_port HTTPS_PORT
     check_port HTTP_PORT
     [[ "$HTTPS_PORT" != "$HTTP_PORT" ]] || fail "HTTPS_PORT and HTTP_PORT are both $HTTP_PORT"

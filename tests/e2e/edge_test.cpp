@@ -3,10 +3,13 @@
 // and the security headers plus X-Request-ID on a response of every class:
 // static page, asset and UI page (SPA fallback to index.html), API 200, API 4xx, API 500, nginx's
 // own 404, 413 (API and auth body limits) and 429, and a stream through scoreline-sse. Also: no
-// CORS header while CORS_ORIGINS is unset. The limits themselves are tested in
-// edge_ratelimit_test.cpp.
+// CORS header while CORS_ORIGINS is unset. A drained host (DRAIN_FILE) answers
+// API, stream and /readyz requests 503 with Retry-After while pages, /healthz
+// and the loopback status server (STATUS_PORT: stub_status, /readyz) still
+// answer. The limits themselves are tested in edge_ratelimit_test.cpp.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -30,7 +33,10 @@ class EdgeTest : public ::testing::Test {
     static void SetUpTestSuite() {
         harness::StackOptions o = harness::StackOptions::with(1);
         o.sse_processes = 1;
-        o.nginx_env = {{"AUTH_RATE", "1r/m"}, {"AUTH_BURST", "1"}};
+        status_port_ = harness::free_port();
+        o.nginx_env = {{"AUTH_RATE", "1r/m"},
+                       {"AUTH_BURST", "1"},
+                       {"STATUS_PORT", std::to_string(status_port_)}};
         stack_ = new harness::Stack(o);
     }
     static void TearDownTestSuite() {
@@ -46,10 +52,15 @@ class EdgeTest : public ::testing::Test {
                  " " + version_flag + " -cipher 'DEFAULT@SECLEVEL=0' -servername localhost 2>&1"},
             {}, std::chrono::seconds(20));
     }
+    static std::string status_url(const std::string& path) {
+        return "http://127.0.0.1:" + std::to_string(status_port_) + path;
+    }
     static harness::Stack* stack_;
+    static int status_port_;
     harness::HttpClient client_;
 };
 harness::Stack* EdgeTest::stack_ = nullptr;
+int EdgeTest::status_port_ = 0;
 
 TEST_F(EdgeTest, OldTlsVersionsAreRefusedByTheServer) {
     for (const char* flag : {"-tls1", "-tls1_1"}) {
@@ -192,6 +203,60 @@ TEST_F(EdgeTest, NoCorsHeadersWhileCorsOriginsIsUnset) {
             EXPECT_NE(name + value, "varyOrigin");
         }
     }
+}
+
+TEST_F(EdgeTest, ADrainedHostAnswers503WithRetryAfterUntilTheDrainFileIsGone) {
+    ssetest::Writer writer(stack_->database_url());
+    const std::string stream =
+        "/api/v1/events/" + std::to_string(writer.make_event("scheduled")) + "/stream";
+    // nginx's RUN_DIR is the stack's nginx/ folder; render.sh's default DRAIN_FILE is in it.
+    const std::string drain = stack_->dir() + "/nginx/drain";
+    ASSERT_EQ(client_.get(stack_->https_url("/api/v1/version")).status, 200);
+
+    harness::write_file(drain, "");
+    const std::vector<Case> drained = {
+        {"API read", "GET", "/api/v1/version", "", 503},
+        {"API write", "POST", "/api/v1/_test/echo", "{}", 503},
+        {"sign-in", "POST", "/api/v1/auth/login", "{}", 503, "127.0.0.68"},
+        {"readiness", "GET", "/readyz", "", 503},
+        {"event stream", "GET", stream, "", 503},
+        {"all-events stream", "GET", "/api/v1/stream", "", 503},
+        {"page", "GET", "/events/some-event", "", 200},
+        {"liveness", "GET", "/healthz", "", 200},
+    };
+    for (const auto& c : drained) {
+        SCOPED_TRACE(c.name);
+        client_.set_source_address(c.source);
+        auto r = client_.request(c.method, stack_->https_url(c.path), c.body,
+                                 {"Content-Type: application/json"});
+        EXPECT_EQ(r.status, c.status) << r.body;
+        const std::string id =
+            expect_edge_headers([&](const std::string& h) { return r.header(h); });
+        if (c.status == 503) {
+            EXPECT_EQ(r.header("retry-after"), "5");
+            EXPECT_EQ(r.header("content-type"), "application/problem+json");
+            auto body = nlohmann::json::parse(r.body, nullptr, false);
+            ASSERT_TRUE(body.is_object()) << r.body;
+            EXPECT_EQ(body["status"], 503);
+            EXPECT_EQ(body["request_id"], id);
+            EXPECT_EQ(stack_->api_log().find(id), std::string::npos);
+        } else {
+            EXPECT_FALSE(r.has_header("retry-after"));
+        }
+    }
+    client_.set_source_address({});
+
+    // The loopback status server is not drained: deploy.yml's health gate.
+    auto ready = client_.get(status_url("/readyz"));
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    auto counters = client_.get(status_url("/nginx_status"));
+    EXPECT_EQ(counters.status, 200);
+    EXPECT_NE(counters.body.find("Active connections:"), std::string::npos) << counters.body;
+    EXPECT_EQ(client_.get(status_url("/api/v1/version")).status, 404);
+
+    std::filesystem::remove(drain);
+    EXPECT_EQ(client_.get(stack_->https_url("/api/v1/version")).status, 200);
+    EXPECT_EQ(client_.get(stack_->https_url("/readyz")).status, 200);
 }
 
 }  // namespace
