@@ -169,7 +169,7 @@ ansible-lint: ## ansible-lint --profile production on ansible/, then ansible-pla
 # site.yml, smoke, second converge changed=0, restore and failover drills.
 # Root only; ANSIBLE_TEST_ARGS="--roles common,postgresql" for one host.
 ANSIBLE_TEST_ARGS ?=
-ansible-test: deb ## converge test: site.yml on five Debian 12 hosts made here (netns + systemd), smoke, changed=0, restore and failover drills (root)
+ansible-test: deb ## converge test: site.yml on five Debian 12 hosts made here (netns + systemd), smoke, changed=0, restore, deploy-under-load and failover drills (root)
 	tests/ansible/converge.sh $(ANSIBLE_TEST_ARGS)
 
 clean: ## remove build/ (the stack's data in .run/ stays; see docs/local-stack.md)

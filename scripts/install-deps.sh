@@ -32,6 +32,8 @@ readonly PACKAGES=(
     prometheus prometheus-node-exporter
     # make deb (dpkg-deb, lintian) and make ansible-lint (ansible, ansible-lint)
     dpkg-dev lintian ansible ansible-lint
+    # make ansible-test: the hosts' base root, the deploy drill's load
+    debootstrap wrk
 )
 
 # Prints the packages from PACKAGES that dpkg does not report as installed.

@@ -9,6 +9,7 @@
 --                 is preceded by a GET of the game, counted as kind resync)
 --   logins (1 %): POST /api/v1/auth/login (Argon2id)
 -- stats counts each kind and its status: read_200, write_200, login_200, ...
+-- (a 503 with Retry-After as read_503_retry_after, ...)
 local common = dofile(os.getenv("BENCH_HTTP_DIR") .. "/common.lua")
 local ids = common.split(common.env("BENCH_GAME_IDS"))
 local auth = "Bearer " .. common.env("BENCH_TOKEN")
@@ -82,7 +83,13 @@ function request()
 end
 
 function response(status, headers, body)
-    common.count(pending .. "_" .. status)
+    -- A drained host's 503 says when to come back (the converge test's
+    -- deploy drill tells those from any other failure).
+    if status == 503 and common.header(headers, "Retry-After") ~= nil then
+        common.count(pending .. "_503_retry_after")
+    else
+        common.count(pending .. "_" .. status)
+    end
     if pending == "write" or pending == "resync" then
         if status == 200 then
             version = common.etag_version(headers)

@@ -3,16 +3,18 @@
 # (hosts.sh), applies ansible/site.yml to them, then checks what issue 18
 # asks: smoke through each app host's nginx, a score written on app1 arriving
 # on a stream held on app2, the row on the replica, a second converge with
-# changed=0, the failover drill (failover.yml) and the restore drill
-# (restore.yml). Prints each phase's seconds; the hosts are always torn down.
+# changed=0, the restore drill (restore.yml), the deploy drill (deploy.yml of
+# a newer package under the bench's mix load) and the failover drill
+# (failover.yml). Prints each phase's seconds; the hosts are always torn down.
 #   tests/ansible/converge.sh            the whole test
 #   KEEP_HOSTS=1 tests/ansible/converge.sh   leave the hosts up (hosts.sh down later)
-#   DRILLS="restore failover"            which drills run after the checks (default both)
+#   DRILLS="restore deploy failover"     which drills run after the checks (default all three)
 #   SCORELINE_DEB=path.deb               the package to deploy (default build/scoreline.deb, made by make deb)
 #   tests/ansible/converge.sh --roles common,postgresql
 #       one host (single1) with only those roles of ansible/roles, converged
 #       twice (the second must report changed=0): for roles without site.yml.
-# Exit 0 only if every phase passed. Needs root, debootstrap, ansible-playbook.
+# Exit 0 only if every phase passed. Needs root, debootstrap, ansible-playbook,
+# wrk (the deploy drill).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,7 +32,7 @@ TOTAL_TIMEOUT_S="${TOTAL_TIMEOUT_S:-1800}"
 readonly HOSTS=(app1=10.77.0.11 app2=10.77.0.12 db1=10.77.0.21 db2=10.77.0.22 mon1=10.77.0.31)
 INV="$STATE/inventory"
 PGDB=scoreline
-DRILLS="${DRILLS:-restore failover}"
+DRILLS="${DRILLS:-restore deploy failover}"
 
 die() { printf 'converge: FAIL: %s\n' "$*" >&2; exit 1; }
 say() { printf 'converge: %s\n' "$*" >&2; }
@@ -65,6 +67,8 @@ teardown() {
     phase_end
     [[ -f "$STATE/writer.log.stop" ]] || touch "$STATE/writer.log.stop" 2>/dev/null || true
     [[ -n "${WRITER_PID:-}" ]] && kill "$WRITER_PID" 2>/dev/null
+    local p
+    for p in ${LOAD_PIDS:-}; do kill -INT "$p" 2>/dev/null; done
     if [[ "${KEEP_HOSTS:-0}" == 1 ]]; then
         say "KEEP_HOSTS=1: hosts left up; tests/ansible/hosts.sh down removes them"
     else
@@ -117,6 +121,7 @@ make_inventory() {
 postgresql_client_networks:
   - 10.77.0.0/24
 common_manage_time_sync: false
+common_sysctl_load_kernel_wide: false
 scoreline_deb_path: $STATE/scoreline.deb
 nginx_server_name: scoreline.test
 vault_postgresql_password: "$(openssl rand -hex 16)"
@@ -128,6 +133,21 @@ vault_scoreline_jwt_keys:
 $jwt
 vault_nginx_tls_cert_pem: ""
 vault_nginx_tls_key_pem: ""
+# The deploy drill's mix load comes from one address and one account: the
+# rate limits are off as in bench/run.sh's BENCH_STACK_ENV (sign-ins still
+# hash with Argon2id).
+nginx_render_env:
+  API_RATE: 999999r/s
+  API_BURST: "999999"
+  WRITE_RATE: 999999r/s
+  WRITE_BURST: "999999"
+  AUTH_RATE: 999999r/s
+  AUTH_BURST: "999999"
+  API_CONN_PER_IP: "65535"
+scoreline_api_settings:
+  SCORELINE_RATE_LIMIT_AUTH: "off"
+  SCORELINE_RATE_LIMIT_READ: "off"
+  SCORELINE_RATE_LIMIT_WRITE: "off"
 VARS
 }
 
@@ -228,9 +248,106 @@ main() {
     [[ "$changed" == 0 ]] || die "second converge changed $changed things (log: $STATE/logs/converge2.log)"
 
     [[ " $DRILLS " == *" restore "* ]] && restore_drill
+    [[ " $DRILLS " == *" deploy "* ]] && deploy_drill
     [[ " $DRILLS " == *" failover "* ]] && failover_drill "$app1"
     phase_end
     kill "$watchdog" 2>/dev/null || true
+}
+
+# Deploy: a newer package (this one with a higher version) rolled out by
+# deploy.yml while the bench's mix load (bench/http/mix.lua: 90 % reads, 9 %
+# score writes, 1 % sign-ins) runs on both app hosts, each wrk inside its
+# host's network namespace against that host's own nginx on 127.0.0.1. Passes
+# when every request answered 2xx except those a drained host answered 503
+# with Retry-After, wrk saw no socket error or timeout, both hosts were
+# drained once, and both run the new version, undrained.
+deploy_drill() {
+    phase "deploy drill (deploy.yml under mix load)"
+    command -v wrk >/dev/null || die "wrk missing (apt-get install wrk)"
+    local next="$STATE/deploy-next" version
+    rm -rf "$next"
+    mkdir -p "$next"
+    dpkg-deb -R "$STATE/scoreline.deb" "$next/root"
+    version="$(sed -n 's/^Version: //p' "$next/root/DEBIAN/control")+deploy1"
+    sed -i "s/^Version: .*/Version: $version/" "$next/root/DEBIAN/control"
+    dpkg-deb -b "$next/root" "$next/scoreline.deb" >/dev/null
+
+    local pw="$next/password" fixture="$next/fixture.json" email
+    email="deploy-$(openssl rand -hex 4)@example.org"
+    printf 'Deploy-%s\n' "$(openssl rand -hex 12)" >"$pw"
+    nsenter --target "$("$HERE/hosts.sh" pid app1)" --net -- timeout 120 \
+        python3 "$REPO/bench/fixture.py" --base-url https://127.0.0.1 --insecure --register \
+        --email "$email" --password-file "$pw" --games 8 --out "$fixture" >&2 ||
+        die "the deploy drill's fixture failed"
+    fx() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print(",".join(map(str, v)) if isinstance(v, list) else v)' "$fixture" "$1"; }
+    local ids
+    ids="$(fx game_ids)"
+    LOAD_PIDS=""
+    local host i=0
+    for host in app1 app2; do
+        # Each wrk thread owns one game: app1's four, then app2's four.
+        local own
+        own="$(cut -d, -f$((i * 4 + 1))-$((i * 4 + 4)) <<<"$ids")"
+        nsenter --target "$("$HERE/hosts.sh" pid "$host")" --net -- env \
+            BENCH_HTTP_DIR="$REPO/bench/http" BENCH_TOKEN="$(fx token)" BENCH_GAME_IDS="$own" \
+            BENCH_STANDINGS_PATH="/api/v1/events/$(fx standings_event_id)/standings" \
+            BENCH_SEARCH_PATH="/api/v1/events?q=$(fx search_query)" BENCH_EMAIL="$email" \
+            BENCH_PASSWORD_FILE="$pw" \
+            wrk -t4 -c4 -d600s --timeout 10s -s "$REPO/bench/http/mix.lua" https://127.0.0.1 \
+            >"$next/wrk-$host.out" 2>&1 &
+        LOAD_PIDS+=" $!"
+        i=$((i + 1))
+    done
+    sleep 5
+    local t0=$SECONDS
+    playbook deploy deploy.yml -e "scoreline_deb_path=$next/scoreline.deb"
+    local deploy_s=$((SECONDS - t0))
+    sleep 5
+    local p
+    for p in $LOAD_PIDS; do kill -INT "$p" 2>/dev/null || true; done
+    for p in $LOAD_PIDS; do wait "$p" || true; done
+    LOAD_PIDS=""
+    local verdict
+    verdict="$(python3 - "$next/wrk-app1.out" "$next/wrk-app2.out" <<'PY'
+import json, sys
+bad = []
+for path in sys.argv[1:]:
+    host = path.rsplit("-", 1)[1].split(".")[0]
+    lines = [l for l in open(path) if l.startswith("BENCH_JSON ")]
+    if not lines:
+        bad.append(f"{host}: wrk printed no BENCH_JSON")
+        continue
+    r = json.loads(lines[-1][len("BENCH_JSON "):])
+    stats = r["stats"]
+    ok = sum(v for k, v in stats.items() if k.split("_")[1].startswith("2"))
+    drained = sum(v for k, v in stats.items() if k.endswith("_503_retry_after"))
+    other = {k: v for k, v in stats.items()
+             if not k.split("_")[1].startswith("2") and not k.endswith("_503_retry_after")}
+    socket = {k: v for k, v in r["errors"].items() if k != "status" and v}
+    print(f"{host}: {r['requests']} requests in {r['duration_us'] / 1e6:.0f} s, {ok} 2xx, "
+          f"{drained} drained (503 + Retry-After), other statuses {other or 'none'}, "
+          f"socket errors {socket or 'none'}, p99 {r['latency_us']['p99'] / 1000:.0f} ms")
+    if other or socket:
+        bad.append(f"{host}: failed requests {other} {socket}")
+    if drained == 0:
+        bad.append(f"{host}: never drained")
+    if ok == 0:
+        bad.append(f"{host}: no successful request")
+for b in bad:
+    print("FAIL " + b)
+sys.exit(1 if bad else 0)
+PY
+)" || { printf '%s\n' "$verdict" >&2; die "deploy drill: requests failed under load (wrk output in $next)"; }
+    printf '%s\n' "$verdict" >&2
+    printf '%s\n' "$verdict" | sed 's/^/deploy: /' >"$STATE/deploy.result"
+    printf 'deploy_seconds=%s version=%s\n' "$deploy_s" "$version" >>"$STATE/deploy.result"
+    for host in app1 app2; do
+        local got
+        got="$(on "$host" dpkg-query -W -f='${Version}' scoreline)"
+        [[ "$got" == "$version" ]] || die "$host runs scoreline $got, not $version"
+        on "$host" test ! -e /run/scoreline-nginx.drain || die "$host is still drained"
+    done
+    say "deploy: deploy.yml took ${deploy_s} s; both app hosts run $version, undrained"
 }
 
 # Failover: writes through app1 in the background, the primary's PostgreSQL
