@@ -9,6 +9,7 @@
 #   tests/ansible/converge.sh            the whole test
 #   KEEP_HOSTS=1 tests/ansible/converge.sh   leave the hosts up (hosts.sh down later)
 #   DRILLS="restore deploy failover"     which drills run after the checks (default all three)
+#   FAILOVER_STOP=kill|clean             the failover drill's primary: SIGKILLed (default) or stopped
 #   SCORELINE_DEB=path.deb               the package to deploy (default build/scoreline.deb, made by make deb)
 #   tests/ansible/converge.sh --roles common,postgresql
 #       one host (single1) with only those roles of ansible/roles, converged
@@ -241,6 +242,24 @@ main() {
     [[ "$got" == 2 ]] || die "db2 has no score for game $game_id (got '$got')"
     say "db2: game $game_id home_score=$got; in recovery: $(psql_on db2 'SELECT pg_is_in_recovery()')"
 
+    phase "Prometheus scrapes every target"
+    local query='http://127.0.0.1:9090/api/v1/query?query=up' targets=""
+    deadline=$((SECONDS + 90))
+    while ((SECONDS < deadline)); do
+        targets="$(on mon1 curl -fsS "$query" 2>/dev/null | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(" ".join(sorted(m["metric"]["job"] + "@" + m["metric"]["instance"] + "=" + m["value"][1] for m in r)))' || true)"
+        # 2 api, 4 sse, 5 node, 2 nginx, 2 postgres targets, every one up.
+        if [[ -n "$targets" ]] && [[ "$(wc -w <<<"$targets")" -ge 15 ]] && [[ "$targets" != *"=0"* ]]; then
+            break
+        fi
+        sleep 3
+    done
+    say "Prometheus on mon1: $targets"
+    [[ -n "$targets" && "$(wc -w <<<"$targets")" -ge 15 && "$targets" != *"=0"* ]] ||
+        die "not every scrape target is up on mon1: '$targets'"
+
     phase "second converge changed=0"
     playbook converge2 site.yml
     local changed
@@ -351,9 +370,11 @@ PY
 }
 
 # Failover: writes through app1 in the background, the primary's PostgreSQL
-# stopped, failover.yml promotes db2 and repoints the app hosts, writes
-# succeed again. Prints the seconds without a successful write and the
-# acknowledged writes db2 lacks.
+# crashed (every process of the cluster SIGKILLed at once: no shutdown
+# checkpoint, no last WAL sent; FAILOVER_STOP=clean stops it instead),
+# failover.yml promotes db2 and repoints the app hosts, writes succeed
+# again. Prints the seconds without a successful write and the acknowledged
+# writes db2 lacks (the RPO of asynchronous replication).
 failover_drill() {
     local app1="$1"
     phase "failover drill (failover.yml)"
@@ -368,8 +389,12 @@ failover_drill() {
     [[ -n "$event_id" ]] || die "the writer did not start (see $STATE/writer.out)"
     local stop_at
     stop_at="$(date +%s.%N)"
-    on db1 systemctl stop postgresql@15-main postgresql
-    say "db1: postgresql stopped at $stop_at"
+    if [[ "${FAILOVER_STOP:-kill}" == clean ]]; then
+        on db1 systemctl stop postgresql@15-main postgresql
+    else
+        on db1 systemctl kill --signal=SIGKILL postgresql@15-main
+    fi
+    say "db1: postgresql stopped (${FAILOVER_STOP:-kill}) at $stop_at"
     # failover.yml runs beside the writer: the measurement does not wait for
     # the playbook's last task, and the playbook is bounded on its own.
     FAILOVER_TIMEOUT_S="${FAILOVER_TIMEOUT_S:-180}" playbook failover failover.yml &
@@ -391,7 +416,8 @@ failover_drill() {
     lost="$(grep ' ok ' "$log" | awk '{print $3}' | sort | comm -23 - "$STATE/db2-teams" | wc -l)"
     gap="$(awk '$2 == "ok" { if (prev && $1 - prev > gap) gap = $1 - prev; prev = $1 } END { printf "%.1f", gap }' "$log")"
     say "failover: longest time without a successful write ${gap} s; acknowledged writes ${acked}, lost ${lost}"
-    printf 'failover_seconds_without_writes=%s acknowledged=%s lost=%s\n' "$gap" "$acked" "$lost" >"$STATE/failover.result"
+    printf 'failover_stop=%s failover_seconds_without_writes=%s acknowledged=%s lost=%s\n' \
+        "${FAILOVER_STOP:-kill}" "$gap" "$acked" "$lost" >"$STATE/failover.result"
     ((lost == 0)) || say "acknowledged writes lost: $lost (asynchronous replication, see docs/deployment.md RPO)"
     wait "$book" || die "failover.yml failed or passed ${FAILOVER_TIMEOUT_S:-180} s (log: $STATE/logs/failover.log)"
 }
