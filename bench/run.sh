@@ -612,12 +612,12 @@ run_pgbench_pgb() {
 }
 
 # pgbouncer_checks: what PgBouncer holds while the API runs through it (each
-# worker one server connection for its life), and what becomes of the
+# worker one server connection; called halfway through a run), and what becomes of the
 # statement_timeout the API asks for in its startup packet
 # (options=-c statement_timeout=...), through PgBouncer and directly.
 pgbouncer_checks() {
     {
-        echo "# SHOW POOLS after the API's first runs through PgBouncer (session mode, $api_workers API workers)"
+        echo "# SHOW POOLS halfway through score_update_pgbouncer at $c connections (session mode, $api_workers API workers)"
         PGPASSFILE="$PGB_PASSFILE" "$PGBIN/psql" -X -h 127.0.0.1 -p "$PGB_PORT" -U scoreline -d pgbouncer \
             -c 'SHOW POOLS' 2>&1 || true
         for port in "$PGB_PORT" "$B_PG_PORT"; do
@@ -629,6 +629,7 @@ pgbouncer_checks() {
 }
 
 if want pgbouncer; then
+    pgb_start=$SECONDS
     mkdir -p "$RAW/pgbouncer" "$PGB_DIR"
     chmod 700 "$PGB_DIR"
     is_root && chown "$SERVICE_USER:$SERVICE_USER" "$PGB_DIR"
@@ -675,8 +676,13 @@ if want pgbouncer; then
             fi
             run_wrk "standings_signed_in_$path" "$c" "$(threads_for "$c")" signed_in.lua \
                 "$BENCH_STANDINGS_PATH" "$ref_read" BENCH_TOKEN
+            checks_pid=""
+            if [[ "$path" == pgbouncer && ! -e "$RAW/pgbouncer/checks.txt" ]]; then
+                (sleep $((DURATION / 2)).5 && pgbouncer_checks) &
+                checks_pid=$!
+            fi
             run_wrk "score_update_$path" "$c" "$c" score_update.lua / "$ref_write" BENCH_TOKEN BENCH_GAME_IDS
-            if [[ "$path" == pgbouncer && ! -e "$RAW/pgbouncer/checks.txt" ]]; then pgbouncer_checks; fi
+            [[ -z "$checks_pid" ]] || wait "$checks_pid" || true
         done
         order="$(awk '{ print $2, $1 }' <<<"$order")"
     done
@@ -711,6 +717,7 @@ if want pgbouncer; then
     stop_pgbouncer
     cp "$PGB_DIR"/pgbouncer-*.log "$PGB_DIR"/pgbouncer-*.ini "$RAW/pgbouncer/" 2>/dev/null || true
     trap stop_stack EXIT
+    info "pgbouncer group: $((SECONDS - pgb_start)) s"
 fi
 
 # ---------------------------------------------------------------------------
