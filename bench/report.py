@@ -409,8 +409,9 @@ def pgbouncer_section(w, recs, raw):
         w("")
     checks = os.path.join(raw, "pgbouncer", "checks.txt")
     if os.path.exists(checks):
-        w("PgBouncer's pools after the API's runs, and the `statement_timeout` a session gets when it asks for one "
-          "in its startup packet (`options`, as scoreline-api does) through PgBouncer and directly:")
+        w("PgBouncer's pools halfway through an API run through it (session mode: one server connection per worker), "
+          "and the `statement_timeout` a session gets when it asks for one in its startup packet (`options`, as "
+          "scoreline-api does) through PgBouncer and directly:")
         w("")
         w("```")
         with open(checks, encoding="utf-8", errors="replace") as f:
