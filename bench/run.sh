@@ -595,19 +595,19 @@ restart_api_on() {
         >>"$RAW/logs/warmup.txt" 2>&1 || true
 }
 
-# run_pgbench_pgb NAME PORT CLIENTS ARGS...: one pgbench run over TCP to
-# 127.0.0.1:PORT (PostgreSQL or PgBouncer), recorded in the pgbouncer group.
+# run_pgbench_pgb NAME PORT CLIENTS SECONDS ARGS...: one pgbench run over TCP
+# to 127.0.0.1:PORT (PostgreSQL or PgBouncer), recorded in the pgbouncer group.
 run_pgbench_pgb() {
-    local name="$1" port="$2" c="$3"
-    shift 3
+    local name="$1" port="$2" c="$3" secs="$4"
+    shift 4
     local cmd=("$PGBIN/pgbench" -h 127.0.0.1 -p "$port" -U scoreline "$@" -c "$c" -j "$(threads_for "$c")"
-        -T "$DURATION" bench_pgbench)
+        -T "$secs" bench_pgbench)
     local out="$RAW/pgbouncer/$name-c$c.txt"
-    info "pgbench $name: $c clients, ${DURATION}s, 127.0.0.1:$port"
+    info "pgbench $name: $c clients, ${secs}s, 127.0.0.1:$port"
     PGPASSFILE="$PGB_PASSFILE" "${cmd[@]}" >"$out" 2>&1 || warn "pgbench $name c=$c exited non-zero (see $out)"
     local shown="PGPASSFILE=<stack>/pgbouncer/pgpass ${cmd[*]}"
     python3 "$BENCH_DIR/record.py" pgbench --out "$RAW/records/$name-c$c.json" --input "$out" \
-        --scenario "$name" --clients "$c" --duration "$DURATION" --command "${shown//$PGBIN\//}" \
+        --scenario "$name" --clients "$c" --duration "$secs" --command "${shown//$PGBIN\//}" \
         --scale "$PGBENCH_SCALE" --group pgbouncer
 }
 
@@ -696,22 +696,24 @@ if want pgbouncer; then
         for kind in select_only tpcb; do
             extra=()
             [[ "$kind" == select_only ]] && extra=(-S)
-            run_pgbench_pgb "pgbench_${kind}_direct_tcp" "$B_PG_PORT" "$c" "${extra[@]}" -M prepared
-            run_pgbench_pgb "pgbench_${kind}_pgbouncer" "$PGB_PORT" "$c" "${extra[@]}" -M prepared
+            run_pgbench_pgb "pgbench_${kind}_direct_tcp" "$B_PG_PORT" "$c" "$DURATION" "${extra[@]}" -M prepared
+            run_pgbench_pgb "pgbench_${kind}_pgbouncer" "$PGB_PORT" "$c" "$DURATION" "${extra[@]}" -M prepared
         done
     done
     stop_pgbouncer
 
     # 3. Through PgBouncer in transaction mode: -M prepared (as the workers
-    # run their statements) and -M simple (prepared statements off, the
-    # alternative to session mode).
+    # run their statements; at most 3 s: clients abort within the first
+    # second, what is left is no throughput to compare) and -M simple
+    # (prepared statements off, the alternative to session mode).
     start_pgbouncer transaction "$pool"
     for c in $PGB_CLIENTS; do
         for kind in select_only tpcb; do
             extra=()
             [[ "$kind" == select_only ]] && extra=(-S)
-            run_pgbench_pgb "pgbench_${kind}_pgbouncer_transaction" "$PGB_PORT" "$c" "${extra[@]}" -M prepared
-            run_pgbench_pgb "pgbench_${kind}_pgbouncer_transaction_simple" "$PGB_PORT" "$c" "${extra[@]}" -M simple
+            run_pgbench_pgb "pgbench_${kind}_pgbouncer_transaction" "$PGB_PORT" "$c" $((DURATION < 3 ? DURATION : 3)) \
+                "${extra[@]}" -M prepared
+            run_pgbench_pgb "pgbench_${kind}_pgbouncer_transaction_simple" "$PGB_PORT" "$c" "$DURATION" "${extra[@]}" -M simple
         done
     done
     stop_pgbouncer
