@@ -353,7 +353,8 @@ def pgbouncer_section(w, recs, raw):
         if path != "direct_tcp" and direct:
             value = "rps" if kind == "http" else "tps"
             r["reference"] = direct["scenario"]
-            r["ratio_to_reference"] = ratio(r.get(value), direct.get(value))
+            # Aborted clients leave a tps of the others: no throughput to compare.
+            r["ratio_to_reference"] = None if r.get("aborted_clients") else ratio(r.get(value), direct.get(value))
 
     w("## PgBouncer (group pgbouncer)")
     w("")
