@@ -65,6 +65,16 @@ def pgbench_record(a, text):
     lat = re.search(r"^latency average = ([0-9.]+) ms", text, re.M)
     done = re.search(r"^number of transactions actually processed: (\d+)", text, re.M)
     failed = re.search(r"^number of failed transactions: (\d+)", text, re.M)
+    # pgbench aborts a client on an error it does not retry (e.g. a prepared
+    # statement that does not exist): count them and keep the first message.
+    # Other ERROR lines (e.g. a PREPARE of a name the server connection
+    # already has) are counted too, with their first message.
+    lines = [line.strip() for line in text.splitlines()]
+    aborted = [line for line in lines if re.search(r"client \d+ (?:script \d+ )?aborted", line)]
+    others = [line for line in lines if "ERROR:" in line and line not in aborted]
+    if aborted or others or re.search(r"Run was aborted", text):
+        rec.update(aborted_clients=len(aborted), abort_error=aborted[0] if aborted else None,
+                   other_errors=len(others), other_error=others[0] if others else None)
     if not tps:
         tail = text.strip().splitlines()[-5:]
         rec.update(tps=0.0, latency_avg_ms=None, error="no tps in pgbench output: " + " | ".join(tail))
@@ -89,6 +99,7 @@ def main():
     p.add_argument("--reference", default="")
     p.add_argument("--clients", type=int)
     p.add_argument("--scale", type=int)
+    p.add_argument("--group", default="", help="the bench group that owns the record (its own report section)")
     a = p.parse_args()
     try:
         with open(a.input, encoding="utf-8", errors="replace") as f:
@@ -96,6 +107,8 @@ def main():
     except OSError as e:
         text = f"cannot read {a.input}: {e}"
     rec = wrk_record(a, text) if a.tool == "wrk" else pgbench_record(a, text)
+    if a.group:
+        rec["group"] = a.group
     with open(a.out, "w", encoding="utf-8") as f:
         json.dump(rec, f, indent=1)
         f.write("\n")
@@ -105,7 +118,8 @@ def main():
         print(f"  {a.scenario} c={a.connections}: {rec['rps']} req/s, p50 {rec['p50_ms']} ms, "
               f"p99 {rec['p99_ms']} ms, non-2xx {rec['non_2xx']}, socket errors {rec['socket_errors']}")
     else:
-        print(f"  {a.scenario} c={a.clients}: {rec['tps']} tps, latency avg {rec['latency_avg_ms']} ms")
+        aborted = f", {rec['aborted_clients']} clients aborted" if "aborted_clients" in rec else ""
+        print(f"  {a.scenario} c={a.clients}: {rec['tps']} tps, latency avg {rec['latency_avg_ms']} ms{aborted}")
 
 
 if __name__ == "__main__":

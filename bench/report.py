@@ -5,7 +5,8 @@
 
 Reads <raw>/meta.json (machine, commit, fixture) and every record in
 <raw>/records/*.json (kinds http, pgbench, migrate, sse; formats in
-bench/README.md), plus <raw>/profile/summary.txt when there is one and the
+bench/README.md; records with "group": "pgbouncer" get their own section,
+with <raw>/pgbouncer/checks.txt), plus <raw>/profile/summary.txt when there is one and the
 analysis text bench/analysis.md, and writes <out>/report.md and
 <out>/results.json. Standard library only.
 """
@@ -98,13 +99,14 @@ def main():
         except (OSError, ValueError):
             base_url = None
 
+    pgbouncer = [r for r in records if r.get("group") == "pgbouncer"]
     http = {}
     for r in records:
-        if r.get("kind") == "http":
+        if r.get("kind") == "http" and r.get("group") != "pgbouncer":
             http[(r["scenario"], r["connections"])] = r
     pgb = {}
     for r in records:
-        if r.get("kind") == "pgbench":
+        if r.get("kind") == "pgbench" and r.get("group") != "pgbouncer":
             pgb.setdefault(r["scenario"], {})[r["clients"]] = r
     migrate = [r for r in records if r.get("kind") == "migrate"]
     sse = [r for r in records if r.get("kind") == "sse"]
@@ -226,6 +228,9 @@ def main():
           "(every score write also NOTIFYs through the outbox trigger).")
         w("")
 
+    if pgbouncer:
+        pgbouncer_section(w, pgbouncer, a.raw)
+
     if migrate:
         w("## Migrations")
         w("")
@@ -326,6 +331,94 @@ def main():
     print(f"report.py: {len(records)} records -> {a.out}/report.md, results.json")
     for t in targets:
         print(f"  {t['status']:>12}  {t['target']}")
+
+
+PGB_PATHS = ("direct_tcp", "pgbouncer")
+
+
+def pgbouncer_section(w, recs, raw):
+    """The pgbouncer group: the same load over both paths, ratio = through PgBouncer / direct.
+    Sets reference and ratio_to_reference on the records (results.json keeps them)."""
+    def split(r):
+        for suffix in ("_pgbouncer_transaction_simple", "_pgbouncer_transaction", "_pgbouncer", "_direct_tcp"):
+            if r["scenario"].endswith(suffix):
+                return r["scenario"][: -len(suffix)], suffix[1:]
+        return r["scenario"], "?"
+    by = {}
+    for r in recs:
+        base, path = split(r)
+        by[(r["kind"], base, path, r.get("connections") or r.get("clients"))] = r
+    for (kind, base, path, n), r in by.items():
+        direct = by.get((kind, base, "direct_tcp", n))
+        if path != "direct_tcp" and direct:
+            value = "rps" if kind == "http" else "tps"
+            r["reference"] = direct["scenario"]
+            # Aborted clients leave a tps of the others: no throughput to compare.
+            r["ratio_to_reference"] = None if r.get("aborted_clients") else ratio(r.get(value), direct.get(value))
+
+    w("## PgBouncer (group pgbouncer)")
+    w("")
+    w("The same load over two paths in the same run: **direct** = TCP to the bench PostgreSQL on 127.0.0.1 "
+      "(SCRAM), **PgBouncer** = TCP to a PgBouncer on 127.0.0.1 in session mode (production's settings, "
+      "ansible/roles/pgbouncer), which reaches the same PostgreSQL over TCP. ratio = through PgBouncer / direct.")
+    w("")
+    http_rows = sorted((k for k in by if k[0] == "http" and k[2] == "pgbouncer"), key=lambda k: (k[1], k[3]))
+    if http_rows:
+        w("### scoreline-api (wrk through nginx; the API restarted on each path)")
+        w("")
+        w("| scenario | conns | direct rps | PgBouncer rps | ratio | direct p50 / p99 | PgBouncer p50 / p99 | errors direct / PgBouncer |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for k in http_rows:
+            v, d = by[k], by.get(("http", k[1], "direct_tcp", k[3]), {})
+            errs = lambda r: None if not r else (r.get("non_2xx") or 0) + (r.get("socket_errors") or 0)  # noqa: E731
+            w(f"| {k[1]} | {k[3]} | {fmt(d.get('rps'))} | {fmt(v.get('rps'))} | {pct(v.get('ratio_to_reference'))} | "
+              f"{fmt(d.get('p50_ms'), 2)} / {fmt(d.get('p99_ms'), 2)} | {fmt(v.get('p50_ms'), 2)} / {fmt(v.get('p99_ms'), 2)} | "
+              f"{flag(errs(d))} / {flag(errs(v))} |")
+        for r in recs:
+            if r.get("kind") == "http" and r.get("error"):
+                w(f"\n**{r['scenario']} c={r['connections']}: {r['error']}**")
+        w("")
+    pg_rows = sorted((k for k in by if k[0] == "pgbench" and k[2] != "direct_tcp"), key=lambda k: (k[1], k[3], k[2]))
+    if pg_rows:
+        w("### pgbench (database bench_pgbench, TCP to 127.0.0.1)")
+        w("")
+        w("direct and `pgbouncer` (session mode) run `-M prepared`; `pgbouncer_transaction` is `-M prepared` through "
+          "a PgBouncer in transaction mode, `pgbouncer_transaction_simple` `-M simple` (no prepared statements) "
+          "through it. ratio = tps / tps of direct `-M prepared` at the same clients.")
+        w("")
+        w("A run where pgbench aborted clients has no throughput to compare: its tps is that of the clients left, "
+          "and its ratio is not given.")
+        w("")
+        w("| script | path | clients | tps | latency avg (ms) | ratio | failed | aborted clients | errors |")
+        w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+        for k in pg_rows:
+            d = by.get(("pgbench", k[1], "direct_tcp", k[3]))
+            rows = ([(d, "direct_tcp")] if d and k[2] == "pgbouncer" else []) + [(by[k], k[2])]
+            for r, path in rows:
+                aborted = r.get("aborted_clients") or 0
+                errs = []
+                if r.get("abort_error"):
+                    errs.append(f"`{r['abort_error'][:140]}`")
+                if r.get("other_errors"):
+                    errs.append(f"{r['other_errors']} more ERROR lines, first: `{(r.get('other_error') or '')[:140]}`")
+                if r.get("error"):
+                    errs.append(r["error"])
+                tps = fmt(r.get("tps")) + (f" ({k[3] - aborted} of {k[3]} clients left)" if aborted else "")
+                w(f"| {k[1]} | {path} | {k[3]} | {tps} | {fmt(r.get('latency_avg_ms'), 3)} | "
+                  f"{'–' if aborted else pct(r.get('ratio_to_reference'))} | {flag(r.get('failed'))} | "
+                  f"{flag(aborted)} | {'; '.join(errs).replace('|', '/') or '–'} |")
+        w("")
+    checks = os.path.join(raw, "pgbouncer", "checks.txt")
+    if os.path.exists(checks):
+        w("PgBouncer's pools halfway through an API run through it (session mode: one server connection per worker), "
+          "and the `statement_timeout` a session gets when it asks for one in its startup packet (`options`, as "
+          "scoreline-api does) through PgBouncer and directly:")
+        w("")
+        w("```")
+        with open(checks, encoding="utf-8", errors="replace") as f:
+            w(f.read().rstrip())
+        w("```")
+        w("")
 
 
 def flag(n):

@@ -12,11 +12,12 @@
 #   BENCH_QUICK=1          smoke run: 2 s runs (at 256 connections the TLS handshakes
 #                          alone can take 1 s on a loaded machine), pgbench scale 2,
 #                          SSE ladder "200"
-#   BENCH_ONLY=a,b         only these scenario groups (default: all but profile):
-#                          references, reads, ask, writes, login, mix, pgbench,
-#                          migrate, sse, profile (perf record -a of standings and score
-#                          updates at 64 connections, and of the SSE fan-out at
-#                          N = 10,000 when sse runs too)
+#   BENCH_ONLY=a,b         only these scenario groups (default: all but profile
+#                          and pgbouncer): references, reads, ask, writes, login, mix,
+#                          pgbench, migrate, sse, profile (perf record -a of standings
+#                          and score updates at 64 connections, and of the SSE fan-out
+#                          at N = 10,000 when sse runs too), pgbouncer (the API and
+#                          pgbench directly and through a PgBouncer, issue 18)
 #   BENCH_LADDER="16 64 256"   HTTP connections
 #   BENCH_PG_CLIENTS="16 64"   pgbench clients
 #   BENCH_PGBENCH_SCALE=64     pgbench -i scale (BENCH_QUICK: 2)
@@ -25,12 +26,13 @@
 #   BENCH_STACK_DIR=<checkout>/.bench-run  the bench stack's files; wiped at start
 #                          (a fresh database every run) unless BENCH_KEEP_STACK=1
 #   BENCH_HTTPS_PORT=18443 BENCH_HTTP_PORT=18080 BENCH_PG_PORT=55499
-#   BENCH_SSE_METRICS_PORT=9700
+#   BENCH_SSE_METRICS_PORT=9700 BENCH_PGBOUNCER_PORT=55498
+#   BENCH_PGBOUNCER_CLIENTS="16"  pgbench clients of the pgbouncer group
 #   BENCH_KEEP_RUNNING=1   leave the bench stack up at the end (default: stopped)
 #   BENCH_RESULTS_DIR=DIR  where report.md and results.json go
 #                          (default bench/results/<UTC date>-<short commit>)
 #   NO_BUILD, API_BIN, MIGRATE_BIN, SSE_BIN, JOBS: passed to scripts/stack.sh
-# Root is only needed to install missing packages (wrk; apt-get) and runs the
+# Root is only needed to install missing packages (wrk, pgbouncer; apt-get) and runs the
 # services as the "scoreline" user, like scripts/stack.sh.
 set -euo pipefail
 
@@ -68,8 +70,8 @@ GAMES=$((MAX_CONN > 256 ? MAX_CONN : 256))
 [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "BENCH_DURATION='$DURATION' must be whole seconds >= 1"
 for g in ${ONLY//,/ }; do
     case "$g" in
-        references | reads | ask | writes | login | mix | pgbench | migrate | sse | profile) ;;
-        *) die "BENCH_ONLY: unknown group '$g' (references, reads, ask, writes, login, mix, pgbench, migrate, sse, profile)" ;;
+        references | reads | ask | writes | login | mix | pgbench | migrate | sse | profile | pgbouncer) ;;
+        *) die "BENCH_ONLY: unknown group '$g' (references, reads, ask, writes, login, mix, pgbench, migrate, sse, profile, pgbouncer)" ;;
     esac
 done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
@@ -88,15 +90,26 @@ info "run $RUN_ID: raw output in $RAW, report in $OUT"
 
 # ---------------------------------------------------------------------------
 # Packages the bench needs beyond the stack's (scripts/install-deps.sh):
-# wrk; pgbench and psql come with PostgreSQL's packages; python3; perf (profile).
+# wrk; pgbench and psql come with PostgreSQL's packages; python3; perf (profile);
+# pgbouncer (group pgbouncer; Debian's package also enables a system-wide
+# PgBouncer on port 6432, which a fresh install here disables again: the
+# bench starts its own).
 need_pkgs=()
 command -v wrk >/dev/null || need_pkgs+=(wrk)
 command -v python3 >/dev/null || need_pkgs+=(python3)
 if want profile && ! command -v perf >/dev/null; then need_pkgs+=(linux-perf); fi
+PGBOUNCER_BIN="$(PATH="$PATH:/usr/sbin" command -v pgbouncer || true)"
+if want pgbouncer && [[ -z "$PGBOUNCER_BIN" ]]; then need_pkgs+=(pgbouncer); fi
 if ((${#need_pkgs[@]})); then
     if is_root; then
         info "installing ${need_pkgs[*]} (apt-get)"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+        if [[ " ${need_pkgs[*]} " == *" pgbouncer "* ]]; then
+            PGBOUNCER_BIN=/usr/sbin/pgbouncer
+            if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+                systemctl disable --now pgbouncer.service || true
+            fi
+        fi
     else
         die "missing packages: ${need_pkgs[*]} (as root, 'make bench' installs them; or: sudo apt-get install ${need_pkgs[*]})"
     fi
@@ -295,7 +308,7 @@ run_wrk() {
     (cd "$ROOT" && "${cmd[@]}") >"$out" 2>&1 || warn "wrk $name c=$conns exited non-zero (see $out)"
     python3 "$BENCH_DIR/record.py" wrk --out "$RAW/records/$name-c$conns.json" --input "$out" \
         --scenario "$name" --connections "$conns" --threads "$threads" --duration "$DURATION" \
-        --reference "$ref" --command "$env_text ${cmd[*]}"
+        --reference "$ref" --command "$env_text ${cmd[*]}" --group "${RECORD_GROUP:-}"
 }
 
 threads_for() { echo $(($1 < NPROC ? $1 : NPROC)); }
@@ -471,6 +484,242 @@ if want pgbench; then
                 --scale "$PGBENCH_SCALE"
         done
     done
+fi
+
+# ---------------------------------------------------------------------------
+# PgBouncer (group "pgbouncer", issue 18): what production's path
+# scoreline-api -> PgBouncer (session mode, ansible/roles/pgbouncer) ->
+# PostgreSQL costs against scoreline-api -> PostgreSQL. Both paths go over TCP
+# to 127.0.0.1 with SCRAM, as in production (the other groups use the unix
+# socket), so the difference is PgBouncer's hop alone. A PgBouncer (Debian
+# 12's 1.18) runs in <stack>/pgbouncer/ as the user that runs PostgreSQL,
+# with production's settings (session mode, DISCARD ALL, options ignored) and
+# an auth_file made from the bench role's SCRAM secret; the API is restarted
+# between the paths (scripts/stack.sh restart-api) and put back on the unix
+# socket at the end. Then pgbench -M prepared direct and through it, and
+# through a PgBouncer in transaction mode: what happens there to prepared
+# statements is the reason for session mode.
+PGB_DIR="$STACK/pgbouncer"
+PGB_PORT="${BENCH_PGBOUNCER_PORT:-55498}"
+PGB_PASSFILE="$PGB_DIR/pgpass"
+PGB_CLIENTS="${BENCH_PGBOUNCER_CLIENTS:-16}"
+pgb_running_pid=""
+api_switched=0
+
+# stop_pgbouncer: SIGTERM (immediate shutdown) to the PgBouncer started last,
+# SIGKILL after 10 s. Called at the end of the group and from the EXIT trap.
+stop_pgbouncer() {
+    [[ -n "$pgb_running_pid" ]] || return 0
+    local pid="$pgb_running_pid" i
+    pgb_running_pid=""
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    warn "PgBouncer (pid $pid) still running after 10 s; SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# start_pgbouncer MODE POOL_SIZE: PgBouncer in pool_mode MODE on
+# 127.0.0.1:PGB_PORT in front of the bench PostgreSQL's 127.0.0.1 (SCRAM with
+# the secret from auth_file, as in production); waits until a query passes.
+start_pgbouncer() {
+    local mode="$1" pool="$2" ini="$PGB_DIR/pgbouncer-$1.ini" i
+    [[ -z "$(ss -Hltn "sport = :$PGB_PORT" 2>/dev/null)" ]] ||
+        die "port $PGB_PORT (BENCH_PGBOUNCER_PORT) is in use: $(ss -Hltnp "sport = :$PGB_PORT" | head -n1)"
+    as_service_user tee "$ini" >/dev/null <<EOF
+; bench/run.sh, group pgbouncer: production's settings (ansible/roles/pgbouncer)
+; with pool_mode = $mode and the bench's paths and sizes.
+[databases]
+scoreline = host=127.0.0.1 port=$B_PG_PORT dbname=scoreline
+bench_pgbench = host=127.0.0.1 port=$B_PG_PORT dbname=bench_pgbench
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGB_PORT
+unix_socket_dir =
+pidfile = $PGB_DIR/pgbouncer-$mode.pid
+logfile = $PGB_DIR/pgbouncer-$mode.log
+auth_type = scram-sha-256
+auth_file = $PGB_DIR/userlist.txt
+pool_mode = $mode
+server_reset_query = DISCARD ALL
+default_pool_size = $pool
+max_client_conn = 400
+ignore_startup_parameters = extra_float_digits,options
+admin_users = scoreline
+log_connections = 0
+log_disconnections = 0
+EOF
+    rm -f "$PGB_DIR/pgbouncer-$mode.pid"
+    info "starting PgBouncer ($mode mode, pool $pool) on 127.0.0.1:$PGB_PORT"
+    as_service_user "$PGBOUNCER_BIN" -d -q "$ini" >>"$RAW/logs/pgbouncer.log" 2>&1 ||
+        die "PgBouncer did not start (logs: $RAW/logs/pgbouncer.log, $PGB_DIR/pgbouncer-$mode.log)"
+    for ((i = 0; i < 50; i++)); do
+        pgb_running_pid="$(head -n1 "$PGB_DIR/pgbouncer-$mode.pid" 2>/dev/null || true)"
+        [[ "$pgb_running_pid" =~ ^[0-9]+$ ]] && break
+        pgb_running_pid=""
+        sleep 0.1
+    done
+    [[ -n "$pgb_running_pid" ]] || die "PgBouncer wrote no pid file (log: $PGB_DIR/pgbouncer-$mode.log)"
+    for ((i = 0; i < 50; i++)); do
+        PGPASSFILE="$PGB_PASSFILE" "$PGBIN/psql" -X -qAt -h 127.0.0.1 -p "$PGB_PORT" -U scoreline -d scoreline \
+            -c 'SELECT 1' >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    die "no query passes PgBouncer on 127.0.0.1:$PGB_PORT (log: $PGB_DIR/pgbouncer-$mode.log)"
+}
+
+# pgbouncer_cleanup: from the EXIT trap: PgBouncer stopped and, when the
+# stack stays up (BENCH_KEEP_RUNNING=1), scoreline-api back on the unix socket.
+pgbouncer_cleanup() {
+    stop_pgbouncer
+    if ((api_switched)) && [[ "${BENCH_KEEP_RUNNING:-0}" == "1" ]]; then
+        env API_DATABASE_URL= NO_BUILD=1 "${STACK_CMD[@]}" restart-api >>"$RAW/logs/stack.log" 2>&1 ||
+            warn "scoreline-api could not be put back on the unix socket (log: $RAW/logs/stack.log)"
+    fi
+}
+
+# restart_api_on URL|"": scoreline-api restarted on that database (empty: the
+# stack's default, the unix socket), then 2 s of signed-in reads (not
+# recorded) so that every worker has connected and prepared its statements.
+restart_api_on() {
+    local target="$1"
+    [[ -n "$target" ]] || target="the unix socket (the stack's default)"
+    info "restarting scoreline-api on $target"
+    api_switched=1
+    env API_DATABASE_URL="$1" NO_BUILD=1 "${STACK_CMD[@]}" restart-api >>"$RAW/logs/stack.log" 2>&1 ||
+        die "scripts/stack.sh restart-api failed (log: $RAW/logs/stack.log)"
+    (cd "$ROOT" && wrk -t2 -c16 -d2s --timeout 30s -s bench/http/signed_in.lua "$BASE_URL$BENCH_STANDINGS_PATH") \
+        >>"$RAW/logs/warmup.txt" 2>&1 || true
+}
+
+# run_pgbench_pgb NAME PORT CLIENTS SECONDS ARGS...: one pgbench run over TCP
+# to 127.0.0.1:PORT (PostgreSQL or PgBouncer), recorded in the pgbouncer group.
+run_pgbench_pgb() {
+    local name="$1" port="$2" c="$3" secs="$4"
+    shift 4
+    local cmd=("$PGBIN/pgbench" -h 127.0.0.1 -p "$port" -U scoreline "$@" -c "$c" -j "$(threads_for "$c")"
+        -T "$secs" bench_pgbench)
+    local out="$RAW/pgbouncer/$name-c$c.txt"
+    info "pgbench $name: $c clients, ${secs}s, 127.0.0.1:$port"
+    PGPASSFILE="$PGB_PASSFILE" "${cmd[@]}" >"$out" 2>&1 || warn "pgbench $name c=$c exited non-zero (see $out)"
+    local shown="PGPASSFILE=<stack>/pgbouncer/pgpass ${cmd[*]}"
+    python3 "$BENCH_DIR/record.py" pgbench --out "$RAW/records/$name-c$c.json" --input "$out" \
+        --scenario "$name" --clients "$c" --duration "$secs" --command "${shown//$PGBIN\//}" \
+        --scale "$PGBENCH_SCALE" --group pgbouncer
+}
+
+# pgbouncer_checks: what PgBouncer holds while the API runs through it (each
+# worker one server connection; called halfway through a run), and what becomes of the
+# statement_timeout the API asks for in its startup packet
+# (options=-c statement_timeout=...), through PgBouncer and directly.
+pgbouncer_checks() {
+    {
+        echo "# SHOW POOLS halfway through score_update_pgbouncer at $c connections (session mode, $api_workers API workers)"
+        PGPASSFILE="$PGB_PASSFILE" "$PGBIN/psql" -X -h 127.0.0.1 -p "$PGB_PORT" -U scoreline -d pgbouncer \
+            -c 'SHOW POOLS' 2>&1 || true
+        for port in "$PGB_PORT" "$B_PG_PORT"; do
+            echo "# SHOW statement_timeout in a session opened with options=-c statement_timeout=5000 to 127.0.0.1:$port"
+            PGPASSFILE="$PGB_PASSFILE" "$PGBIN/psql" -X -qAt -c 'SHOW statement_timeout' \
+                "host=127.0.0.1 port=$port user=scoreline dbname=scoreline options='-c statement_timeout=5000'" 2>&1 || true
+        done
+    } >"$RAW/pgbouncer/checks.txt"
+}
+
+if want pgbouncer; then
+    pgb_start=$SECONDS
+    mkdir -p "$RAW/pgbouncer" "$PGB_DIR"
+    chmod 700 "$PGB_DIR"
+    is_root && chown "$SERVICE_USER:$SERVICE_USER" "$PGB_DIR"
+    trap 'pgbouncer_cleanup; stop_stack' EXIT
+    # The bench role's SCRAM secret (initdb --pwfile) for PgBouncer's
+    # auth_file, and its password for the clients (a libpq passfile).
+    secret="$(psql_bench postgres -c "SELECT rolpassword FROM pg_authid WHERE rolname = 'scoreline'")"
+    [[ "$secret" == SCRAM-SHA-256\$* ]] || die "the bench role 'scoreline' has no SCRAM secret"
+    printf '"scoreline" "%s"\n' "$secret" | as_service_user tee "$PGB_DIR/userlist.txt" >/dev/null
+    printf '127.0.0.1:*:*:scoreline:%s\n' "$(cat "$STACK/pg/password")" |
+        as_service_user tee "$PGB_PASSFILE" >/dev/null
+    as_service_user chmod 600 "$PGB_DIR/userlist.txt" "$PGB_PASSFILE"
+    unset secret
+    if ! want pgbench; then
+        psql_bench postgres -c "DROP DATABASE IF EXISTS bench_pgbench" -c "CREATE DATABASE bench_pgbench" >/dev/null
+        info "pgbench -i -s $PGBENCH_SCALE bench_pgbench"
+        "$PGBIN/pgbench" -h "$PG_SOCK" -p "$B_PG_PORT" -U scoreline -i -q -s "$PGBENCH_SCALE" bench_pgbench \
+            >"$RAW/pgbouncer/init.txt" 2>&1 || die "pgbench -i failed (see $RAW/pgbouncer/init.txt)"
+    fi
+    api_workers="${SCORELINE_WORKERS:-$((2 * NPROC))}"
+    pool="$api_workers"
+    for c in $PGB_CLIENTS; do ((c > pool)) && pool=$c; done
+    pool=$((pool + 4)) # room for workers that start while old ones drain
+
+    start_pgbouncer session "$pool"
+    # 1. The API: the same requests over each path at each step of the
+    # ladder, in the order direct, PgBouncer | PgBouncer, direct | ... so that
+    # neither path always runs on the fuller database (score updates add
+    # rows), with one API restart per change of path.
+    RECORD_GROUP=pgbouncer
+    order="direct_tcp pgbouncer"
+    current=""
+    for c in $LADDER; do
+        for path in $order; do
+            if [[ "$path" != "$current" ]]; then
+                port="$B_PG_PORT"
+                [[ "$path" == pgbouncer ]] && port="$PGB_PORT"
+                restart_api_on "postgresql://scoreline@127.0.0.1:$port/scoreline?passfile=$PGB_PASSFILE"
+                current="$path"
+            fi
+            ref_read="" ref_write=""
+            if [[ "$path" == pgbouncer ]]; then
+                ref_read=standings_signed_in_direct_tcp ref_write=score_update_direct_tcp
+            fi
+            run_wrk "standings_signed_in_$path" "$c" "$(threads_for "$c")" signed_in.lua \
+                "$BENCH_STANDINGS_PATH" "$ref_read" BENCH_TOKEN
+            checks_pid=""
+            if [[ "$path" == pgbouncer && ! -e "$RAW/pgbouncer/checks.txt" ]]; then
+                (sleep $((DURATION / 2)).5 && pgbouncer_checks) &
+                checks_pid=$!
+            fi
+            run_wrk "score_update_$path" "$c" "$c" score_update.lua / "$ref_write" BENCH_TOKEN BENCH_GAME_IDS
+            [[ -z "$checks_pid" ]] || wait "$checks_pid" || true
+        done
+        order="$(awk '{ print $2, $1 }' <<<"$order")"
+    done
+    RECORD_GROUP=""
+    restart_api_on ""
+    api_switched=0
+
+    # 2. pgbench -M prepared, direct and through PgBouncer in session mode,
+    # alternating, at BENCH_PGBOUNCER_CLIENTS.
+    for c in $PGB_CLIENTS; do
+        for kind in select_only tpcb; do
+            extra=()
+            [[ "$kind" == select_only ]] && extra=(-S)
+            run_pgbench_pgb "pgbench_${kind}_direct_tcp" "$B_PG_PORT" "$c" "$DURATION" "${extra[@]}" -M prepared
+            run_pgbench_pgb "pgbench_${kind}_pgbouncer" "$PGB_PORT" "$c" "$DURATION" "${extra[@]}" -M prepared
+        done
+    done
+    stop_pgbouncer
+
+    # 3. Through PgBouncer in transaction mode: -M prepared (as the workers
+    # run their statements; at most 3 s: clients abort within the first
+    # second, what is left is no throughput to compare) and -M simple
+    # (prepared statements off, the alternative to session mode).
+    start_pgbouncer transaction "$pool"
+    for c in $PGB_CLIENTS; do
+        for kind in select_only tpcb; do
+            extra=()
+            [[ "$kind" == select_only ]] && extra=(-S)
+            run_pgbench_pgb "pgbench_${kind}_pgbouncer_transaction" "$PGB_PORT" "$c" $((DURATION < 3 ? DURATION : 3)) \
+                "${extra[@]}" -M prepared
+            run_pgbench_pgb "pgbench_${kind}_pgbouncer_transaction_simple" "$PGB_PORT" "$c" "$DURATION" "${extra[@]}" -M simple
+        done
+    done
+    stop_pgbouncer
+    cp "$PGB_DIR"/pgbouncer-*.log "$PGB_DIR"/pgbouncer-*.ini "$RAW/pgbouncer/" 2>/dev/null || true
+    trap stop_stack EXIT
+    info "pgbouncer group: $((SECONDS - pgb_start)) s"
 fi
 
 # ---------------------------------------------------------------------------

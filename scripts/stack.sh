@@ -3,11 +3,14 @@
 # scoreline-api, scoreline-sse (one or more processes) and nginx, with every
 # file under .run/. Called by the Makefile.
 #
-# Usage: scripts/stack.sh build|run|stop|status|logs|psql [psql arguments]
+# Usage: scripts/stack.sh build|run|restart-api|stop|status|logs|psql [psql arguments]
 #   build   configure and build the Release binaries (build/release)
 #   run     install missing packages, build, start what is down (a dead
 #           scoreline-api master too, after stopping workers it left), wait
 #           for /readyz, print the URL as the last line; safe to repeat
+#   restart-api  stop scoreline-api (SIGTERM, drain) and start it again with
+#           this environment's settings (e.g. another API_DATABASE_URL), wait
+#           for /readyz; PostgreSQL, scoreline-sse and nginx stay as they are
 #   stop    stop nginx, scoreline-sse and scoreline-api (SIGTERM, drain) and PostgreSQL
 #   status  show each component up/down, a dead scoreline-api master as DEAD
 #           (exit 0 only when all are up)
@@ -23,6 +26,9 @@
 #   READY_TIMEOUT=60     seconds to wait for /readyz
 #   NO_BUILD=1           skip the build (use the binaries already there)
 #   API_BIN, MIGRATE_BIN, SSE_BIN  other binaries than build/release's
+#   API_DATABASE_URL     the database scoreline-api (only it) connects to, e.g.
+#                        a PgBouncer in front of the stack's PostgreSQL (bench/);
+#                        default: the stack's PostgreSQL through its unix socket
 #   SSE_PROCESSES=N      scoreline-sse processes (default: one per core, and at
 #                        least enough for SSE_TARGET_STREAMS under the hard limit
 #                        of open files per process)
@@ -589,7 +595,7 @@ start_api() {
     # A background job of a script starts with SIGINT and SIGQUIT ignored, and
     # exec keeps that; --default-signal gives the API normal signal handling.
     local cmd=(env "--default-signal=INT,QUIT"
-        SCORELINE_DATABASE_URL="$(database_url)" SCORELINE_LISTEN="unix:$API_SOCK"
+        SCORELINE_DATABASE_URL="${API_DATABASE_URL:-$(database_url)}" SCORELINE_LISTEN="unix:$API_SOCK"
         SCORELINE_SOCKET_MODE=0660 SCORELINE_LOG_LEVEL="$LOG_LEVEL"
         SCORELINE_TLS_CERTIFICATE="$TLS_DIR/cert.pem" SCORELINE_MAIL_SINK_FILE="$LOGS/mail.log"
         SCORELINE_JWT_SIGNING_KEY="$(jwt_setting SCORELINE_JWT_SIGNING_KEY)"
@@ -743,6 +749,29 @@ EOF
 }
 
 # ---------------------------------------------------------------------------
+# restart-api: a new scoreline-api with this environment's settings on a
+# running stack (bench/run.sh switches API_DATABASE_URL with it).
+
+cmd_restart_api() {
+    check_run_owner restart-api
+    [[ -r "$STATE_FILE" ]] || die "no stack in $RUN: 'make run' starts one"
+    load_state
+    PGBIN="$(find_pg_bin)"
+    pg_running || die "PostgreSQL of the stack in $RUN is not running: 'make run' starts it"
+    nginx_running || die "nginx of the stack in $RUN is not running: 'make run' starts it"
+    if api_running; then
+        # SCORELINE_DRAIN_TIMEOUT_MS defaults to 10 s; allow for it and more.
+        stop_pid scoreline-api "$API_PID" TERM 30
+    else
+        stop_api_leftovers
+    fi
+    rm -f "$API_PID" "$API_SOCK"
+    start_api
+    wait_ready
+    info "scoreline-api is up again (pid $(pid_of "$API_PID"))"
+}
+
+# ---------------------------------------------------------------------------
 # stop
 
 # Sends SIGNAL to the pid in PIDFILE and waits up to SECONDS for it to exit;
@@ -877,12 +906,13 @@ main() {
     case "$command" in
         build) cmd_build ;;
         run) cmd_run ;;
+        restart-api) cmd_restart_api ;;
         stop) cmd_stop ;;
         status) cmd_status ;;
         logs) cmd_logs ;;
         psql) cmd_psql "$@" ;;
-        -h | --help | help) sed -n '2,32p' "$0" ;;
-        *) die "usage: $0 build|run|stop|status|logs|psql (try --help)" ;;
+        -h | --help | help) sed -n '2,38p' "$0" ;;
+        *) die "usage: $0 build|run|restart-api|stop|status|logs|psql (try --help)" ;;
     esac
 }
 

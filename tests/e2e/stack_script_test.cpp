@@ -3,7 +3,9 @@
 // dead and exits non-zero, and `run` starts scoreline-api again without
 // touching PostgreSQL, scoreline-sse or nginx, after which /readyz answers
 // 200. Also with a worker that outlived its master (stopped, so it keeps the
-// old socket and /readyz hangs): `status` names it and `run` stops it.
+// old socket and /readyz hangs): `status` names it and `run` stops it. And
+// `restart-api` (bench/'s PgBouncer group, issue 18): a new scoreline-api on
+// API_DATABASE_URL, the other parts untouched.
 // The stack runs from this build's binaries in a temp STACK_DIR on free ports;
 // as root, stack.sh runs its services as the user `scoreline`.
 #include <gtest/gtest.h>
@@ -114,8 +116,12 @@ class StackScriptTest : public ::testing::Test {
     }
 
     [[nodiscard]] std::string run_dir() const { return dir_.path() + "/run"; }
-    harness::RunResult stack(const std::string& command) {
-        return harness::run_process({harness::source_dir() + "/scripts/stack.sh", command}, env_,
+    harness::RunResult stack(const std::string& command, const harness::Env& extra = {}) {
+        harness::Env env = env_;
+        for (const auto& [key, value] : extra) {
+            env[key] = value;
+        }
+        return harness::run_process({harness::source_dir() + "/scripts/stack.sh", command}, env,
                                     3min);
     }
     void run_and_expect_ready() {
@@ -238,6 +244,35 @@ TEST_F(StackScriptTest, RunStopsWorkersThatOutlivedTheirMaster) {
     EXPECT_TRUE(harness::wait_until([&] { return !alive(straggler); }, 5s))
         << "run left the old worker " << straggler << " running";
     EXPECT_EQ(other_pids(), others);
+}
+
+// restart-api: scoreline-api alone is restarted on API_DATABASE_URL (a port
+// where no PostgreSQL listens: /readyz stays 503 and restart-api fails after
+// READY_TIMEOUT), then again without it, on the stack's own database.
+TEST_F(StackScriptTest, RestartApiUsesApiDatabaseUrlAndLeavesTheRest) {
+    run_and_expect_ready();
+    const std::vector<pid_t> others = other_pids();
+    const pid_t first_master = pid_in(run_dir() + "/api.pid");
+    int closed_port = harness::free_port();
+    for (int tries = 0; tries < 100 && std::to_string(closed_port) == env_.at("PG_PORT"); ++tries) {
+        closed_port = harness::free_port();
+    }
+    const std::string nowhere = "postgresql://scoreline@127.0.0.1:" + std::to_string(closed_port) +
+                                "/scoreline?connect_timeout=2";
+
+    harness::RunResult r =
+        stack("restart-api", {{"API_DATABASE_URL", nowhere}, {"READY_TIMEOUT", "3"}});
+    EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("last answer: 503"), std::string::npos) << r.out << r.err;
+    const pid_t second_master = pid_in(run_dir() + "/api.pid");
+    EXPECT_NE(second_master, first_master);
+
+    r = stack("restart-api");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(pid_in(run_dir() + "/api.pid"), second_master);
+    harness::HttpClient client(run_dir() + "/tls/cert.pem");
+    EXPECT_EQ(client.get("https://127.0.0.1:" + env_.at("HTTPS_PORT") + "/readyz").status, 200);
+    EXPECT_EQ(other_pids(), others) << "restart-api restarted another part";
 }
 
 }  // namespace
