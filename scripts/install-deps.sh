@@ -34,6 +34,8 @@ readonly PACKAGES=(
     dpkg-dev lintian ansible ansible-lint
     # make ansible-test: the hosts' base root, the deploy drill's load
     debootstrap wrk
+    # db_integration_test runs a real PgBouncer (as the pgbouncer role does)
+    pgbouncer
 )
 
 # Prints the packages from PACKAGES that dpkg does not report as installed.
@@ -51,15 +53,15 @@ missing_packages() {
 }
 
 # prometheus and prometheus-node-exporter are here for promtool and the
-# tests; their postinst enables and starts daemons on :9090 and :9100 where
-# systemd runs. Stop and disable those this run installed (never ones that
+# tests, pgbouncer for its binary; their postinst enables and starts daemons
+# on :9090, :9100 and :6432 where systemd runs. Stop and disable those this run installed (never ones that
 # were there before).
 stop_new_daemons() {
     local pkg
     command -v systemctl >/dev/null && [[ -d /run/systemd/system ]] || return 0
     for pkg in "$@"; do
         case "$pkg" in
-            prometheus | prometheus-node-exporter)
+            prometheus | prometheus-node-exporter | pgbouncer)
                 info "disabling the $pkg service the package started (only its tools are needed)"
                 systemctl disable --now "$pkg.service" || true
                 ;;

@@ -44,16 +44,14 @@ Result observed(std::string_view name, F&& round_trip) {
 PGconn* Connection::connect(const ConnectionOptions& options) {
     const std::string timeout_ms = std::to_string(options.statement_timeout.count());
     const std::string connect_timeout = std::to_string(options.connect_timeout.count());
-    const std::string pg_options = "-c statement_timeout=" + timeout_ms;
     // Keywords given after dbname override what the URL says, so the URL can
     // carry host, user and database while we fix the session settings.
     const char* keys[] = {
-        "dbname",          "application_name",    "connect_timeout",  "options", "keepalives",
+        "dbname",          "application_name",    "connect_timeout",  "keepalives",
         "keepalives_idle", "keepalives_interval", "keepalives_count", nullptr};
     const char* values[] = {options.url.c_str(),
                             options.application_name.c_str(),
                             connect_timeout.c_str(),
-                            pg_options.c_str(),
                             "1",
                             "30",
                             "10",
@@ -72,6 +70,19 @@ PGconn* Connection::connect(const ConnectionOptions& options) {
     // they would break the one-JSON-object-per-line logs.
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);
+    // statement_timeout is set by a statement, not by the startup packet's
+    // `options`: PgBouncer drops that parameter (its ignore_startup_parameters),
+    // and the session would run without a timeout (docs/deployment.md).
+    const char* params[] = {timeout_ms.c_str()};
+    PGresult* set = PQexecParams(conn, "SELECT set_config('statement_timeout', $1, false)", 1,
+                                 nullptr, params, nullptr, nullptr, 0);
+    const bool set_ok = PQresultStatus(set) == PGRES_TUPLES_OK;
+    PQclear(set);
+    if (!set_ok) {
+        std::string msg = trimmed_message(PQerrorMessage(conn));
+        PQfinish(conn);
+        throw ConnectionLost("could not set statement_timeout: " + msg, "08001");
+    }
     return conn;
 }
 

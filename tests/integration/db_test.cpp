@@ -1,9 +1,14 @@
 // The libpq wrapper against a real PostgreSQL: parameters, NULLs, rollback by
 // RAII, error classes by SQLSTATE, statement timeout, retry of serialization
 // failures, reconnect after the server restarted, a connection that died while
-// idle seen before a statement is sent, and class 53 (insufficient resources).
+// idle seen before a statement is sent, class 53 (insufficient resources), and
+// the statement timeout through a real PgBouncer configured like the
+// pgbouncer role's (it drops the startup packet's `options`).
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "db/connection.hpp"
@@ -144,6 +149,42 @@ TEST_F(DbTest, StatementTimeoutIsClassified) {
     EXPECT_THROW((void)conn.exec(kSleep, 2.0), db::Timeout);
     // The connection stays usable after a timeout.
     EXPECT_EQ(conn.exec(kEcho, "x", 1, false).get<std::string>(0, 0), "x");
+}
+
+// PgBouncer 1.18 as the Ansible role runs it: session mode, the startup
+// parameter `options` ignored. The timeout must still reach the session.
+TEST_F(DbTest, StatementTimeoutHoldsThroughPgBouncer) {
+    const std::string pgbouncer = "/usr/sbin/pgbouncer";
+    ASSERT_TRUE(std::filesystem::exists(pgbouncer)) << "apt-get install pgbouncer";
+    harness::TempDir dir("pgbouncer");
+    const auto user = harness::unprivileged_user();
+    if (user) {
+        harness::chown_to(dir.path(), *user);  // PgBouncer refuses to run as root
+    }
+    const int port = harness::free_port();
+    {
+        std::ofstream ini(dir.path() + "/pgbouncer.ini");
+        ini << "[databases]\n"
+            << "dbtest = host=" << pg_->socket_dir() << " port=" << pg_->port()
+            << " dbname=dbtest user=scoreline\n"
+            << "[pgbouncer]\n"
+            << "listen_addr = 127.0.0.1\nlisten_port = " << port << "\n"
+            << "unix_socket_dir =\nauth_type = any\npool_mode = session\n"
+            << "ignore_startup_parameters = extra_float_digits,options\n";
+    }
+    harness::Process bouncer(
+        {pgbouncer, dir.path() + "/pgbouncer.ini"},
+        {{}, user, dir.path() + "/pgbouncer.log", dir.path() + "/pgbouncer.log"});
+    const std::string url = "postgresql://scoreline@127.0.0.1:" + std::to_string(port) + "/dbtest";
+    ASSERT_TRUE(harness::wait_until([&] { return PQping(url.c_str()) == PQPING_OK; },
+                                    std::chrono::seconds(10)))
+        << harness::read_file(dir.path() + "/pgbouncer.log");
+
+    auto conn = db::Connection::open({url, "db-test", std::chrono::milliseconds(1234)});
+    constexpr db::Statement kTimeout{"timeout", "SHOW statement_timeout"};
+    EXPECT_EQ(conn.exec(kTimeout).get<std::string>(0, 0), "1234ms");
+    auto short_timeout = db::Connection::open({url, "db-test", std::chrono::milliseconds(100)});
+    EXPECT_THROW((void)short_timeout.exec(kSleep, 2.0), db::Timeout);
 }
 
 TEST_F(DbTest, SerializationFailureIsRetried) {
