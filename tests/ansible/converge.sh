@@ -85,10 +85,18 @@ playbook() {
     [[ "$book" == /* ]] || book="$ANSIBLE_DIR/$book"
     shift 2
     [[ -f "$book" ]] || die "$book does not exist"
+    local rc=0
     ANSIBLE_CONFIG="$ANSIBLE_DIR/ansible.cfg" ANSIBLE_SSH_ARGS="-F $STATE/ssh_config" \
         ANSIBLE_FORCE_COLOR=0 ANSIBLE_HOST_KEY_CHECKING=False \
         timeout "${FAILOVER_TIMEOUT_S:-900}" ansible-playbook -i "$INV/hosts.yml" "$book" "$@" >"$log" 2>&1 ||
-        { tail -40 "$log" >&2; die "ansible-playbook $book failed (log: $log)"; }
+        rc=$?
+    # PLAYBOOK_EXPECT=fail: the play must stop with an error (a rollback).
+    if [[ "${PLAYBOOK_EXPECT:-pass}" == fail ]]; then
+        ((rc != 0 && rc != 124)) || die "ansible-playbook $book had to fail and exited $rc (log: $log)"
+    elif ((rc != 0)); then
+        tail -40 "$log" >&2
+        die "ansible-playbook $book failed (log: $log)"
+    fi
     sed -n '/PLAY RECAP/,$p' "$log" >&2
 }
 
@@ -273,8 +281,10 @@ print(" ".join(sorted(m["metric"]["job"] + "@" + m["metric"]["instance"] + "=" +
     kill "$watchdog" 2>/dev/null || true
 }
 
-# Deploy: a newer package (this one with a higher version) rolled out by
-# deploy.yml while the bench's mix load (bench/http/mix.lua: 90 % reads, 9 %
+# Deploy: first a broken package (its scoreline-api exits at once) that
+# deploy.yml must roll back on app1 and stop at, leaving app2 untouched; then
+# a newer package (this one with a higher version) rolled out by
+# deploy.yml, both while the bench's mix load (bench/http/mix.lua: 90 % reads, 9 %
 # score writes, 1 % sign-ins) runs on both app hosts, each wrk inside its
 # host's network namespace against that host's own nginx on 127.0.0.1. Passes
 # when every request answered 2xx except those a drained host answered 503
@@ -287,9 +297,18 @@ deploy_drill() {
     rm -rf "$next"
     mkdir -p "$next"
     dpkg-deb -R "$STATE/scoreline.deb" "$next/root"
-    version="$(sed -n 's/^Version: //p' "$next/root/DEBIAN/control")+deploy1"
+    local old_version broken_version
+    old_version="$(sed -n 's/^Version: //p' "$next/root/DEBIAN/control")"
+    # dpkg orders old < old+broken1 < old+deploy1.
+    broken_version="$old_version+broken1"
+    version="$old_version+deploy1"
+    cp -a "$next/root" "$next/broken-root"
     sed -i "s/^Version: .*/Version: $version/" "$next/root/DEBIAN/control"
     dpkg-deb -b "$next/root" "$next/scoreline.deb" >/dev/null
+    sed -i "s/^Version: .*/Version: $broken_version/" "$next/broken-root/DEBIAN/control"
+    printf '#!/bin/sh\necho "scoreline-api: broken on purpose by the converge test" >&2\nexit 1\n' \
+        >"$next/broken-root/usr/bin/scoreline-api"
+    dpkg-deb -b "$next/broken-root" "$next/broken.deb" >/dev/null
 
     local pw="$next/password" fixture="$next/fixture.json" email
     email="deploy-$(openssl rand -hex 4)@example.org"
@@ -319,6 +338,18 @@ deploy_drill() {
     done
     sleep 5
     local t0=$SECONDS
+    PLAYBOOK_EXPECT=fail playbook deploy-broken deploy.yml -e "scoreline_deb_path=$next/broken.deb" \
+        -e deploy_ready_retries=10
+    local rollback_s=$((SECONDS - t0)) got
+    grep -q 'app1 failed its health or smoke test and runs its' "$STATE/logs/deploy-broken.log" ||
+        die "deploy.yml of the broken package did not stop on app1's rollback (log: $STATE/logs/deploy-broken.log)"
+    for host in app1 app2; do
+        got="$(on "$host" dpkg-query -W -f='${Version}' scoreline)"
+        [[ "$got" == "$old_version" ]] || die "after the rollback $host runs scoreline $got, not $old_version"
+    done
+    on app1 test ! -e /run/scoreline-nginx.drain || die "app1 is still drained after the rollback"
+    say "deploy: the broken package was rolled back on app1 in ${rollback_s} s; app2 untouched; both run $old_version"
+    t0=$SECONDS
     playbook deploy deploy.yml -e "scoreline_deb_path=$next/scoreline.deb"
     local deploy_s=$((SECONDS - t0))
     sleep 5
@@ -359,7 +390,8 @@ PY
 )" || { printf '%s\n' "$verdict" >&2; die "deploy drill: requests failed under load (wrk output in $next)"; }
     printf '%s\n' "$verdict" >&2
     printf '%s\n' "$verdict" | sed 's/^/deploy: /' >"$STATE/deploy.result"
-    printf 'deploy_seconds=%s version=%s\n' "$deploy_s" "$version" >>"$STATE/deploy.result"
+    printf 'rollback_seconds=%s deploy_seconds=%s version=%s\n' "$rollback_s" "$deploy_s" "$version" \
+        >>"$STATE/deploy.result"
     for host in app1 app2; do
         local got
         got="$(on "$host" dpkg-query -W -f='${Version}' scoreline)"
