@@ -67,9 +67,9 @@ teardown() {
     local rc=$?
     phase_end
     [[ -f "$STATE/writer.log.stop" ]] || touch "$STATE/writer.log.stop" 2>/dev/null || true
-    [[ -n "${WRITER_PID:-}" ]] && kill "$WRITER_PID" 2>/dev/null
+    [[ -z "${WRITER_PID:-}" ]] || kill "$WRITER_PID" 2>/dev/null || true
     local p
-    for p in ${LOAD_PIDS:-}; do kill -INT "$p" 2>/dev/null; done
+    for p in ${LOAD_PIDS:-}; do kill -INT "$p" 2>/dev/null || true; done
     if [[ "${KEEP_HOSTS:-0}" == 1 ]]; then
         say "KEEP_HOSTS=1: hosts left up; tests/ansible/hosts.sh down removes them"
     else
