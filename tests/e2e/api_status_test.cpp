@@ -227,9 +227,16 @@ TEST(ApiStatus, FullShowsSlowRequestsBusyWithRouteAndRequestId) {
         EXPECT_EQ(s, 200);
     }
     // Done: idle, their last request kept, with its duration (but for a
-    // worker that went on to answer this /status).
-    const json after = status_json(stack, "json&full");
-    EXPECT_EQ(after["active processes"].get<int>(), 1);
+    // worker that went on to answer this /status). A worker marks itself idle
+    // just after its answer leaves, so wait for that first.
+    json after;
+    EXPECT_TRUE(harness::wait_until(
+        [&] {
+            after = status_json(stack, "json&full");
+            return after["active processes"].get<int>() == 1;
+        },
+        5s))
+        << after.dump(2);
     int last_sleeps = 0;
     for (const json& p : after["processes"]) {
         if (p["route"] == "/api/v1/_test/sleep") {

@@ -176,6 +176,16 @@ TEST_F(ObservabilityTraceTest, StatementsErrorsAndReconnectsShowInMetrics) {
     (void)stack_->postgres().psql("scoreline",
                                   "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                   "WHERE application_name LIKE 'scoreline-api%'");
+    // A request racing a backend that is still exiting may get its 503; the
+    // reconnect is what this checks, so wait until the sessions are gone.
+    EXPECT_TRUE(harness::wait_until(
+        [&] {
+            return std::stoi(stack_->postgres().psql(
+                       "scoreline",
+                       "SELECT count(*) FROM pg_stat_activity "
+                       "WHERE application_name LIKE 'scoreline-api%'")) == 0;
+        },
+        10s));
     double moved = 0;
     for (int i = 0; i < 20 && moved < 1; ++i) {
         EXPECT_EQ(get("/api/v1/_test/slow_statements?ms=0").status, 200);
