@@ -20,6 +20,7 @@ local password = string.gsub(f:read("*l"), "%s+$", "")
 f:close()
 local login_body = string.format('{"email":"%s","password":"%s"}', common.env("BENCH_EMAIL"), password)
 local serial = 0
+local drained = false
 
 function setup(thread)
     serial = serial + 1
@@ -87,6 +88,7 @@ function response(status, headers, body)
     -- deploy drill tells those from any other failure).
     if status == 503 and common.header(headers, "Retry-After") ~= nil then
         common.count(pending .. "_503_retry_after")
+        drained = true
     else
         common.count(pending .. "_" .. status)
     end
@@ -96,6 +98,21 @@ function response(status, headers, body)
         else
             version = nil
         end
+    end
+end
+
+-- BENCH_DRAIN_BACKOFF_MS (the deploy drill sets it): after a drained 503 the
+-- connection waits that long, as a client honouring Retry-After would, instead
+-- of asking the drained host as fast as it can and taking the CPU the deploy
+-- needs. Unset (bench/), delay() is not defined and wrk never waits.
+local backoff_ms = tonumber(os.getenv("BENCH_DRAIN_BACKOFF_MS") or "")
+if backoff_ms ~= nil then
+    function delay()
+        if drained then
+            drained = false
+            return backoff_ms
+        end
+        return 0
     end
 end
 

@@ -330,7 +330,7 @@ deploy_drill() {
             BENCH_HTTP_DIR="$REPO/bench/http" BENCH_TOKEN="$(fx token)" BENCH_GAME_IDS="$own" \
             BENCH_STANDINGS_PATH="/api/v1/events/$(fx standings_event_id)/standings" \
             BENCH_SEARCH_PATH="/api/v1/events?q=$(fx search_query)" BENCH_EMAIL="$email" \
-            BENCH_PASSWORD_FILE="$pw" \
+            BENCH_PASSWORD_FILE="$pw" BENCH_DRAIN_BACKOFF_MS=100 \
             wrk -t4 -c4 -d600s --timeout 10s -s "$REPO/bench/http/mix.lua" https://127.0.0.1 \
             >"$next/wrk-$host.out" 2>&1 &
         LOAD_PIDS+=" $!"

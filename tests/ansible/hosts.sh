@@ -254,7 +254,9 @@ cmd_exec() {
     shift
     local pid
     pid="$(host_pid "$name")" || die "$name is not up"
-    nsenter --target "$pid" --all --root --wd=/ -- /usr/bin/env -i \
+    # --root alone: --wd=/ would open this machine's / (psql then cannot
+    # tell its current directory); env --chdir starts in the host's own /.
+    nsenter --target "$pid" --all --root -- /usr/bin/env -i --chdir=/ \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
 
