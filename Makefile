@@ -152,10 +152,12 @@ deb: build ## the Release build of make build, then build/scoreline_*.deb (packa
 		lintian --fail-on error "$$deb"; \
 		echo "$$deb"
 
-# ansible/: ansible-lint's production profile, then a syntax check of every
-# playbook against both inventories (docs/deployment.md).
+# ansible/: the roles' configuration checks on good and broken files, then
+# ansible-lint's production profile, then a syntax check of every playbook
+# against both inventories (docs/deployment.md).
 ANSIBLE_PLAYBOOKS := site.yml deploy.yml backup.yml restore.yml failover.yml
-ansible-lint: ## ansible-lint --profile production on ansible/, then ansible-playbook --syntax-check of every playbook
+ansible-lint: ## the roles' validate: checks (tests/ansible/checks_test.sh), ansible-lint --profile production on ansible/, ansible-playbook --syntax-check of every playbook
+	tests/ansible/checks_test.sh
 	@command -v ansible-lint >/dev/null || { echo "ansible-lint: missing: apt-get install ansible ansible-lint" >&2; exit 1; }
 	cd ansible && ansible-lint --profile production
 	cd ansible && for inv in inventories/single inventories/production; do \

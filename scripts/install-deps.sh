@@ -30,8 +30,9 @@ readonly PACKAGES=(
     gcovr
     # alert rules (make test: promtool check/test rules) and the node exporter they read
     prometheus prometheus-node-exporter
-    # make deb (dpkg-deb, lintian) and make ansible-lint (ansible, ansible-lint)
-    dpkg-dev lintian ansible ansible-lint
+    # make deb (dpkg-deb, lintian) and make ansible-lint (ansible, ansible-lint;
+    # systemd-analyze for the roles' unit checks in tests/ansible/checks_test.sh)
+    dpkg-dev lintian ansible ansible-lint systemd
     # make ansible-test: the hosts' base root, the deploy drill's load
     debootstrap wrk
     # db_integration_test runs a real PgBouncer (as the pgbouncer role does)
