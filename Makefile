@@ -15,6 +15,10 @@ export HTTPS_PORT HTTP_PORT PG_PORT JOBS
 # make test LABEL=unit (ctest -L) and extra ctest arguments.
 LABEL ?=
 CTEST_ARGS ?=
+# make test COVERAGE=ON: build/debug with gcov instrumentation (-O0
+# --coverage), so `make test`, `make test-faults` and `make coverage-report`
+# measure coverage on the one build CI makes for its tests.
+COVERAGE ?= OFF
 
 DEBUG_DIR := build/debug
 ASAN_DIR := build/asan
@@ -32,7 +36,7 @@ CTEST := ctest --output-on-failure --no-tests=error --parallel $(JOBS)
 FORMAT_FILES = $(if $(wildcard $(FORMAT_DIRS)),find $(wildcard $(FORMAT_DIRS)) \
 	-name node_modules -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0,true)
 
-.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage browser-deps www screenshots format format-check clean bench deb ansible-lint ansible-test
+.PHONY: help deps build run stop status logs psql test test-faults test-asan test-fuzz coverage coverage-report browser-deps www screenshots format format-check clean bench deb ansible-lint ansible-test
 
 help: ## list the targets
 	@echo "Scoreline: make <target>   (ports: HTTPS_PORT=$(HTTPS_PORT) HTTP_PORT=$(HTTP_PORT) PG_PORT=$(PG_PORT))"
@@ -59,13 +63,16 @@ logs: ## follow the logs in .run/logs
 psql: ## psql on the local database
 	@scripts/stack.sh psql
 
-test: deps browser-deps www ## debug build in build/debug, then every ctest test (unit, integration, e2e)
-	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
+test: deps browser-deps www ## debug build in build/debug (COVERAGE=ON: with gcov), then every ctest test (unit, integration, e2e)
+	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON \
+		-DSCORELINE_COVERAGE=$(COVERAGE)
 	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
+	find $(DEBUG_DIR) -name '*.gcda' -delete
 	$(CTEST) --test-dir $(DEBUG_DIR) $(if $(LABEL),-L '$(LABEL)',-LE faults) $(CTEST_ARGS)
 
-test-faults: deps ## the fault suite (label faults) on the build/debug build: kill -9, SIGTERM, SIGHUP, PostgreSQL restart, nginx reload under load
-	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON
+test-faults: deps ## the fault suite (label faults) on the build/debug build (COVERAGE as for test): kill -9, SIGTERM, SIGHUP, PostgreSQL restart, nginx reload under load
+	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSCORELINE_TEST_ROUTES=ON \
+		-DSCORELINE_COVERAGE=$(COVERAGE)
 	cmake --build $(DEBUG_DIR) --parallel $(JOBS)
 	$(CTEST) --test-dir $(DEBUG_DIR) -L faults $(CTEST_ARGS)
 
@@ -88,6 +95,9 @@ coverage: deps browser-deps www ## coverage build in build/coverage (-O0 --cover
 	find $(COVERAGE_DIR) -name '*.gcda' -delete
 	$(CTEST) --test-dir $(COVERAGE_DIR) $(if $(LABEL),-L '$(LABEL)',-LE 'faults|browser') $(CTEST_ARGS)
 	scripts/coverage.sh $(COVERAGE_DIR)
+
+coverage-report: ## the per-folder coverage gates (scripts/coverage.sh) on build/debug after make test COVERAGE=ON (and test-faults): CI's coverage step
+	scripts/coverage.sh $(DEBUG_DIR)
 
 test-fuzz: deps ## clang libFuzzer build in build/fuzz, then every tests/fuzz target for FUZZ_SECONDS (60) each
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
